@@ -1,0 +1,326 @@
+// Package config loads and validates hmsci.yaml, the policy file that sets
+// gate thresholds, step options, images and analyzer settings.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-multierror"
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultFile is the policy file name that commands look for.
+const DefaultFile = "hmsci.yaml"
+
+// MaxFileSize bounds the policy file that Load reads.
+const MaxFileSize = 1 << 20
+
+// Config is the effective policy: the file's values over the defaults.
+type Config struct {
+	// Source says where the values came from: a file name, or a note that
+	// no file exists and the defaults apply.
+	Source string `yaml:"-"`
+
+	Version        Version        `yaml:"version"`
+	Gates          Gates          `yaml:"gates"`
+	Images         Images         `yaml:"images"`
+	Phases         Phases         `yaml:"phases"`
+	Steps          Steps          `yaml:"steps"`
+	PHI            PHI            `yaml:"phi"`
+	FHIR           FHIR           `yaml:"fhir"`
+	Container      Container      `yaml:"container"`
+	Infrastructure Infrastructure `yaml:"infrastructure"`
+}
+
+// Images sets where step images come from.
+type Images struct {
+	// Mirror is a registry prefix that replaces each image's registry,
+	// such as "registry.hospital.example/mirror".
+	Mirror string `yaml:"mirror"`
+	// Overrides replaces the image reference of single steps.
+	Overrides map[StepName]string `yaml:"overrides"`
+	// AllowRuntimeDownloads lets steps fetch tools or rule sets at run
+	// time; off by default for air-gapped networks.
+	AllowRuntimeDownloads bool `yaml:"allow-runtime-downloads"`
+}
+
+func (im *Images) check() error {
+	for step, ref := range im.Overrides {
+		if ref == "" {
+			return fmt.Errorf("empty image reference for step %q", step)
+		}
+	}
+	return nil
+}
+
+// Phase holds the settings of one pipeline phase.
+type Phase struct {
+	Enabled bool     `yaml:"enabled"`
+	Timeout Duration `yaml:"timeout"`
+}
+
+// Phases holds every phase and how the pipeline treats failures.
+type Phases struct {
+	// FailFast cancels the remaining phases after the first failure;
+	// off by default, so every phase reports.
+	FailFast       bool  `yaml:"fail-fast"`
+	Quality        Phase `yaml:"quality"`
+	Testing        Phase `yaml:"testing"`
+	Security       Phase `yaml:"security"`
+	Compliance     Phase `yaml:"compliance"`
+	Container      Phase `yaml:"container"`
+	Infrastructure Phase `yaml:"infrastructure"`
+}
+
+// PHI sets the in-process PHI scanner.
+type PHI struct {
+	Include     []Glob   `yaml:"include"`
+	Exclude     []Glob   `yaml:"exclude"`
+	MaxFileSize ByteSize `yaml:"max-file-size"`
+	// MaskFunctions are function names whose result counts as masked.
+	MaskFunctions []string `yaml:"mask-functions"`
+	// Allowlist and Baseline are repository-relative files; empty means none.
+	Allowlist string `yaml:"allowlist"`
+	Baseline  string `yaml:"baseline"`
+	// SyntheticBlocking makes findings on synthetic test data block too.
+	SyntheticBlocking bool `yaml:"synthetic-blocking"`
+}
+
+// FHIR sets the in-process FHIR R4 validator.
+type FHIR struct {
+	Include []Glob `yaml:"include"`
+	Exclude []Glob `yaml:"exclude"`
+	// Blocking lists globs whose resources must all validate.
+	Blocking           []Glob            `yaml:"blocking"`
+	ExtensibleBindings BindingStrictness `yaml:"extensible-bindings"`
+}
+
+// Container sets the image build, signing and publishing.
+type Container struct {
+	Dockerfile string `yaml:"dockerfile"`
+	Context    string `yaml:"context"`
+	// Image is the repository name without tag, such as "hospital/portal".
+	Image    string `yaml:"image"`
+	Registry string `yaml:"registry"`
+	// KeySecretEnv and PasswordEnv name the variables that hold the
+	// signing key and the registry password.
+	KeySecretEnv   EnvName  `yaml:"key-secret-env"`
+	PasswordEnv    EnvName  `yaml:"password-env"`
+	MinimalRuntime bool     `yaml:"minimal-runtime"`
+	MaxSizeMB      int      `yaml:"max-size-mb" min:"1" unit:"MB"`
+	Publish        bool     `yaml:"publish"`
+	Tiers          []string `yaml:"tiers"`
+}
+
+func (c *Container) check() error {
+	seen := map[string]bool{}
+	for _, t := range c.Tiers {
+		if t == "" {
+			return fmt.Errorf("empty tier name in tiers")
+		}
+		if seen[t] {
+			return fmt.Errorf("tier %q listed twice", t)
+		}
+		seen[t] = true
+	}
+	if c.Publish && c.Registry == "" {
+		return fmt.Errorf("publish is true but registry is empty: set registry or publish: false")
+	}
+	return nil
+}
+
+// Kubernetes sets manifest validation.
+type Kubernetes struct {
+	Paths []Glob `yaml:"paths"`
+	// ProductionPaths are the manifests held to the restricted Pod
+	// Security Standard.
+	ProductionPaths   []Glob `yaml:"production-paths"`
+	KubernetesVersion string `yaml:"kubernetes-version"`
+	// SchemaLocation is a local directory or URL template of JSON schemas
+	// for kubeconform; empty means the schemas baked into the image.
+	SchemaLocation string `yaml:"schema-location"`
+}
+
+func (k *Kubernetes) check() error {
+	var major, minor, patch int
+	if n, err := fmt.Sscanf(k.KubernetesVersion, "%d.%d.%d", &major, &minor, &patch); err != nil || n != 3 ||
+		fmt.Sprintf("%d.%d.%d", major, minor, patch) != k.KubernetesVersion {
+		return fmt.Errorf("invalid kubernetes-version %q: use major.minor.patch such as \"1.31.0\"", k.KubernetesVersion)
+	}
+	return nil
+}
+
+// Terraform sets Terraform validation.
+type Terraform struct {
+	Paths []Glob `yaml:"paths"`
+}
+
+// Policies locates Rego policies for conftest.
+type Policies struct {
+	Paths []string `yaml:"paths"`
+}
+
+// Infrastructure sets Kubernetes, Terraform and policy checks.
+type Infrastructure struct {
+	Kubernetes Kubernetes `yaml:"kubernetes"`
+	Terraform  Terraform  `yaml:"terraform"`
+	Policies   Policies   `yaml:"policies"`
+}
+
+// Default returns the built-in policy.
+func Default() *Config {
+	phase := Phase{Enabled: true, Timeout: Duration(30 * time.Minute)}
+	return &Config{
+		Source:  "built-in defaults",
+		Version: CurrentVersion,
+		Gates:   defaultGates(),
+		Images:  Images{Overrides: map[StepName]string{}},
+		Phases: Phases{
+			Quality: phase, Testing: phase, Security: phase,
+			Compliance: phase, Container: phase, Infrastructure: phase,
+		},
+		Steps: defaultSteps(),
+		PHI: PHI{
+			Include:       []Glob{"**"},
+			Exclude:       []Glob{"**/.git/**", "**/node_modules/**", "**/vendor/**", "**/dist/**", "**/build/**", "hmsci-reports/**"},
+			MaxFileSize:   2 << 20,
+			MaskFunctions: []string{"mask", "maskPHI", "redact", "pseudonymize"},
+		},
+		FHIR: FHIR{
+			Include:            []Glob{"**/fhir/**/*.json", "**/*.fhir.json", "**/*.ndjson"},
+			Exclude:            []Glob{"**/node_modules/**"},
+			ExtensibleBindings: "warning",
+		},
+		Container: Container{
+			Dockerfile:     "Dockerfile",
+			Context:        ".",
+			KeySecretEnv:   "COSIGN_PRIVATE_KEY",
+			PasswordEnv:    "REGISTRY_PASSWORD",
+			MinimalRuntime: true,
+			MaxSizeMB:      500,
+			Tiers:          []string{"dev", "staging", "prod"},
+		},
+		Infrastructure: Infrastructure{
+			Kubernetes: Kubernetes{
+				Paths:             []Glob{"k8s/**/*.yaml", "k8s/**/*.yml", "deploy/**/*.yaml", "deploy/**/*.yml"},
+				ProductionPaths:   []Glob{"**/prod/**", "**/production/**"},
+				KubernetesVersion: "1.31.0",
+			},
+			Terraform: Terraform{Paths: []Glob{"**/*.tf"}},
+			Policies:  Policies{Paths: []string{"policy"}},
+		},
+	}
+}
+
+// Load reads the policy file at path. A missing file yields the defaults,
+// with Source saying so.
+func Load(path string) (*Config, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		c := Default()
+		c.Source = fmt.Sprintf("built-in defaults (no %s found)", path)
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read policy file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read policy file %s: %w", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("policy file %s is larger than %d bytes", path, MaxFileSize)
+	}
+	return Parse(filepath.ToSlash(path), data)
+}
+
+// syntaxError turns a yaml.v3 parse error ("yaml: line 3: did not find
+// expected key") into a FieldError with the line.
+func syntaxError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
+		_, rest, _ := strings.Cut(msg, ":")
+		return &FieldError{File: name, Line: line, Column: 1, Message: "invalid YAML: " + strings.TrimSpace(rest)}
+	}
+	return &FieldError{File: name, Message: "invalid YAML: " + msg}
+}
+
+// Parse decodes policy data over the defaults. name is used in error
+// messages. Every problem in the file is reported: the returned error is a
+// *multierror.Error whose entries are *FieldError values.
+func Parse(name string, data []byte) (*Config, error) {
+	c := Default()
+	c.Source = name
+
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return c, nil // an empty file means the defaults
+		}
+		return nil, syntaxError(name, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, &FieldError{File: name, Line: extra.Line, Column: extra.Column, Message: "a policy file holds one YAML document; remove the second '---'"}
+	}
+
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return c, nil
+		}
+		root = root.Content[0]
+	}
+	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
+		return c, nil
+	}
+
+	d := &decoder{file: name}
+	d.decode(root, reflect.ValueOf(c).Elem(), "", bounds{}, nil, 0)
+	if len(d.errs) > 0 {
+		var all *multierror.Error
+		for _, e := range d.errs {
+			all = multierror.Append(all, e)
+		}
+		all.ErrorFormat = listErrors
+		return nil, all
+	}
+	return c, nil
+}
+
+func listErrors(errs []error) string {
+	var b bytes.Buffer
+	for i, e := range errs {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Marshal returns the effective policy as YAML, every default filled in.
+func (c *Config) Marshal() ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, fmt.Errorf("encode policy: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode policy: %w", err)
+	}
+	return b.Bytes(), nil
+}
