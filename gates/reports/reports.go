@@ -44,8 +44,21 @@ type SARIFSummary struct {
 	// Findings are the results, with SARIF levels and security-severity
 	// mapped to gates.Severity.
 	Findings []gates.Finding `json:"findings"`
+	// FindingsOmitted counts findings left out of Findings because the
+	// caller capped their number; the counts below include them.
+	FindingsOmitted int `json:"findingsOmitted,omitempty"`
+	// Total counts every result that records a problem, suppressed or
+	// not; Suppressed counts those with an accepted suppression.
+	Total      int `json:"total"`
+	Suppressed int `json:"suppressed"`
 	// BySeverity counts unsuppressed findings per severity.
 	BySeverity map[gates.Severity]int `json:"bySeverity"`
+	// ByLevel counts unsuppressed findings per effective SARIF level
+	// ("error", "warning", "note", "none"), for gates such as "ESLint
+	// errors 0" that are defined on the tool's own level.
+	ByLevel map[string]int `json:"byLevel"`
+	// ByTool counts unsuppressed findings per tool.driver.name.
+	ByTool map[string]int `json:"byTool"`
 }
 
 // FileCoverage is the coverage of one source file.
@@ -59,8 +72,20 @@ type FileCoverage struct {
 
 // Coverage is a parsed coverage report.
 type Coverage struct {
+	// Unit is what LinesFound and LinesHit count: CoverageUnitLines for
+	// LCOV and Cobertura, CoverageUnitStatements for Go coverprofiles.
+	Unit  CoverageUnit   `json:"unit"`
 	Files []FileCoverage `json:"files"`
 }
+
+// CoverageUnit names what a coverage report counts as a line.
+type CoverageUnit string
+
+// Coverage units.
+const (
+	CoverageUnitLines      CoverageUnit = "lines"
+	CoverageUnitStatements CoverageUnit = "statements"
+)
 
 // TestCase is one test of a JUnit report.
 type TestCase struct {
@@ -86,15 +111,23 @@ type FileMutation struct {
 	// Survived and NoCoverage. Other statuses do not enter the score.
 	Detected   int `json:"detected"`
 	Undetected int `json:"undetected"`
+	// Invalid counts CompileError and RuntimeError mutants; Ignored
+	// counts Ignored and Pending ones.
+	Invalid int `json:"invalid,omitempty"`
+	Ignored int `json:"ignored,omitempty"`
 }
 
 // Mutation is a parsed Stryker mutation-testing report.
 type Mutation struct {
-	Files []FileMutation `json:"files"`
+	SchemaVersion string         `json:"schemaVersion,omitempty"`
+	Files         []FileMutation `json:"files"`
 }
 
 // LoadSummary is a parsed k6 end-of-test summary.
 type LoadSummary struct {
+	// Source is "summary-export" for k6 --summary-export files and
+	// "handle-summary" for the JSON of the data that handleSummary receives.
+	Source string `json:"source"`
 	// P95Millis is http_req_duration p(95) in milliseconds.
 	P95Millis float64 `json:"p95Millis"`
 	// ErrorRate is http_req_failed as a fraction from 0 to 1.
@@ -110,7 +143,9 @@ type LoadSummary struct {
 // Lighthouse holds the category scores of a Lighthouse JSON result, each
 // from 0 to 100; a nil score means the category was not run.
 type Lighthouse struct {
-	URL           string   `json:"url"`
+	URL string `json:"url"`
+	// Version is lighthouseVersion, such as "12.2.3".
+	Version       string   `json:"version,omitempty"`
 	Performance   *float64 `json:"performance,omitempty"`
 	Accessibility *float64 `json:"accessibility,omitempty"`
 	BestPractices *float64 `json:"bestPractices,omitempty"`
@@ -119,6 +154,9 @@ type Lighthouse struct {
 
 // Component is one entry of a CycloneDX SBOM.
 type Component struct {
+	// Group is the namespace, such as an npm scope ("@babel") or a Maven
+	// group id; Name excludes it.
+	Group   string `json:"group,omitempty"`
 	Name    string `json:"name"`
 	Version string `json:"version,omitempty"`
 	PURL    string `json:"purl,omitempty"`

@@ -1,0 +1,206 @@
+package reports
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Test case statuses.
+const (
+	TestPassed  = "passed"
+	TestFailed  = "failed"
+	TestErrored = "errored"
+	TestSkipped = "skipped"
+)
+
+// maxTestMessage bounds the failure message kept per test case.
+const maxTestMessage = 300
+
+// TestCounts sums the test cases of a JUnit report by status.
+type TestCounts struct {
+	Total   int     `json:"total"`
+	Passed  int     `json:"passed"`
+	Failed  int     `json:"failed"`
+	Errored int     `json:"errored"`
+	Skipped int     `json:"skipped"`
+	Seconds float64 `json:"seconds"`
+}
+
+// Counts sums the test cases by status.
+func (t *TestSummary) Counts() TestCounts {
+	var c TestCounts
+	for _, tc := range t.Cases {
+		c.Total++
+		c.Seconds += tc.Seconds
+		switch tc.Status {
+		case TestPassed:
+			c.Passed++
+		case TestFailed:
+			c.Failed++
+		case TestErrored:
+			c.Errored++
+		case TestSkipped:
+			c.Skipped++
+		}
+	}
+	return c
+}
+
+// ParseJUnit parses a JUnit XML report. It accepts a <testsuites> root or a
+// single <testsuite> root, nested suites, and the attributes that
+// jest-junit, go-junit-report and Playwright write (file on the suite or
+// the case, classname, time in seconds). A case with a <failure> child is
+// failed, with <error> errored, with <skipped> skipped, and otherwise
+// passed.
+func ParseJUnit(path string, r io.Reader) (*Report, error) {
+	s := newXMLStream(path, FormatJUnit, r)
+	sum := &TestSummary{Cases: []TestCase{}}
+	var suites []suiteInfo
+	var current *TestCase
+	// messageText gathers the text of a failure or error without a message
+	// attribute; capturing says whether we are inside one.
+	var messageText strings.Builder
+	capturing := false
+
+	for {
+		tok, err := s.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			name := t.Name.Local
+			if len(s.stack) == 1 && name != "testsuites" && name != "testsuite" {
+				return nil, s.fail(name, errors.New("invalid JUnit report: root element must be <testsuites> or <testsuite>"))
+			}
+			switch name {
+			case "testsuite":
+				info := suiteInfo{}
+				info.name, _ = attr(t, "name")
+				info.file, _ = attr(t, "file")
+				if info.file == "" && len(suites) > 0 {
+					info.file = suites[len(suites)-1].file
+				}
+				suites = append(suites, info)
+			case "testcase":
+				if current != nil {
+					return nil, s.fail(name, errors.New("invalid JUnit report: <testcase> inside <testcase>"))
+				}
+				tc, err := junitCase(s, t, suites)
+				if err != nil {
+					return nil, err
+				}
+				current = &tc
+			case "failure", "error", "skipped":
+				if current == nil {
+					continue
+				}
+				applyOutcome(current, name, t)
+				if current.Message == "" && name != "skipped" {
+					capturing = true
+					messageText.Reset()
+				}
+			}
+		case xml.CharData:
+			if capturing && messageText.Len() < 4*maxTestMessage {
+				messageText.Write(t)
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "failure", "error":
+				if capturing && current != nil {
+					current.Message = firstLine(messageText.String())
+				}
+				capturing = false
+			case "testcase":
+				if current != nil {
+					sum.Cases = append(sum.Cases, *current)
+					current = nil
+				}
+			case "testsuite":
+				if len(suites) > 0 {
+					suites = suites[:len(suites)-1]
+				}
+			}
+		}
+	}
+	if !s.root {
+		return nil, s.fail("", fmt.Errorf("%w: no <testsuites> or <testsuite> element", errUnexpectedEnd))
+	}
+	return &Report{Path: path, Format: FormatJUnit, Tests: sum}, nil
+}
+
+type suiteInfo struct {
+	name string
+	file string
+}
+
+func junitCase(s *xmlStream, e xml.StartElement, suites []suiteInfo) (TestCase, error) {
+	tc := TestCase{Status: TestPassed}
+	tc.Name, _ = attr(e, "name")
+	tc.Classname, _ = attr(e, "classname")
+	tc.File, _ = attr(e, "file")
+	if len(suites) > 0 {
+		inner := suites[len(suites)-1]
+		tc.Suite = inner.name
+		if tc.File == "" {
+			tc.File = inner.file
+		}
+	}
+	if timeText, ok := attr(e, "time"); ok && strings.TrimSpace(timeText) != "" {
+		// Some writers group thousands ("1,234.5").
+		seconds, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(timeText), ",", ""), 64)
+		if err != nil || seconds < 0 {
+			return tc, s.fail(timeText, errors.New("invalid <testcase> time: expected seconds"))
+		}
+		tc.Seconds = seconds
+	}
+	return tc, nil
+}
+
+// applyOutcome records a failure, error or skipped child. A failure or
+// error outranks a skip, and the first failure or error wins.
+func applyOutcome(tc *TestCase, name string, e xml.StartElement) {
+	status := map[string]string{"failure": TestFailed, "error": TestErrored, "skipped": TestSkipped}[name]
+	if status == TestSkipped && tc.Status != TestPassed {
+		return
+	}
+	if tc.Status == TestFailed || tc.Status == TestErrored {
+		return
+	}
+	tc.Status = status
+	if msg, ok := attr(e, "message"); ok {
+		tc.Message = firstLine(msg)
+	}
+}
+
+// firstLine returns the first non-blank line of s, cut to maxTestMessage
+// bytes.
+func firstLine(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			if len(line) > maxTestMessage {
+				return shortenTo(line, maxTestMessage)
+			}
+			return line
+		}
+	}
+	return ""
+}
+
+func shortenTo(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && (s[n]&0xC0) == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}
