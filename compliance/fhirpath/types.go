@@ -1,0 +1,101 @@
+package fhirpath
+
+// builtinBaseTypes is the FHIR R4 (4.0.1) type hierarchy for the primitive types and the
+// abstract resource types, used when the Model does not know a type.
+var builtinBaseTypes = map[string]string{
+	"code": "string", "id": "string", "markdown": "string",
+	"url": "uri", "canonical": "uri", "oid": "uri", "uuid": "uri",
+	"positiveInt": "integer", "unsignedInt": "integer",
+	"boolean": "Element", "integer": "Element", "string": "Element", "decimal": "Element",
+	"uri": "Element", "base64Binary": "Element", "instant": "Element", "date": "Element",
+	"dateTime": "Element", "time": "Element", "xhtml": "Element",
+	"BackboneElement": "Element", "Quantity": "Element",
+	"SimpleQuantity": "Quantity", "MoneyQuantity": "Quantity", "Age": "Quantity",
+	"Duration": "Quantity", "Distance": "Quantity", "Count": "Quantity",
+	"DomainResource": "Resource",
+	"Bundle": "Resource", "Binary": "Resource", "Parameters": "Resource",
+}
+
+// baseType returns the parent type of name from the model, or from the built-in table.
+func (ev *evaluator) baseType(name string) string {
+	if ev.env.Model != nil {
+		if base := ev.env.Model.BaseType(name); base != "" {
+			return base
+		}
+	}
+	return builtinBaseTypes[name]
+}
+
+// nodeIsType reports whether the node's type is name or derives from it.
+func (ev *evaluator) nodeIsType(node *Node, name string) bool {
+	typ := node.Type
+	for depth := 0; typ != "" && depth < 32; depth++ {
+		if typ == name {
+			return true
+		}
+		typ = ev.baseType(typ)
+	}
+	return false
+}
+
+// systemTypeName returns the System type of a system value, or "" for a node.
+func systemTypeName(value any) string {
+	if _, ok := value.(*Node); ok {
+		return ""
+	}
+	return typeName(value)
+}
+
+// isOfType reports whether an item is of the type spec or a subtype.
+func (ev *evaluator) isOfType(item any, spec typeSpecifier) bool {
+	if node, ok := item.(*Node); ok {
+		if spec.namespace == "System" {
+			return false
+		}
+		return ev.nodeIsType(node, spec.name)
+	}
+	if spec.namespace == "FHIR" {
+		return false
+	}
+	name := systemTypeName(item)
+	return name == spec.name || (spec.name == "Any" && name != "")
+}
+
+func (ev *evaluator) typeOperator(op string, left Collection, spec typeSpecifier) (Collection, error) {
+	if len(left) == 0 {
+		return Collection{}, nil
+	}
+	if op == "is" {
+		if len(left) > 1 {
+			return nil, ev.fail("is requires a single item, found %d", len(left))
+		}
+		return boolResult(ev.isOfType(left[0], spec)), nil
+	}
+	// as keeps the items of the type; FHIR invariants apply it to repeating elements, so it
+	// filters a collection instead of failing on more than one item.
+	result := Collection{}
+	for _, item := range left {
+		if ev.isOfType(item, spec) {
+			result = append(result, item)
+		}
+	}
+	return result, nil
+}
+
+// typeSpecFromArgument reads a type name passed as a function argument such as ofType(Patient).
+func typeSpecFromArgument(arg *astNode) (typeSpecifier, bool) {
+	switch arg.kind {
+	case astIdentifier:
+		return typeSpecifier{name: arg.name}, true
+	case astInvoke:
+		left, right := arg.children[0], arg.children[1]
+		if left.kind == astIdentifier && right.kind == astIdentifier {
+			return typeSpecifier{namespace: left.name, name: right.name}, true
+		}
+	case astLiteral:
+		if s, ok := arg.value.(string); ok {
+			return typeSpecifier{name: s}, true
+		}
+	}
+	return typeSpecifier{}, false
+}
