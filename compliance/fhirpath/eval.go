@@ -733,7 +733,7 @@ func (ev *evaluator) quantityArithmetic(op string, a Quantity, right any) (Colle
 			}
 			return Collection{Quantity{Value: x.sub(y), Unit: unit}}, nil
 		case "*":
-			return Collection{Quantity{Value: a.Value.mul(r.Value), Unit: combineUnits(a.Unit, r.Unit, "."), }}, nil
+			return Collection{Quantity{Value: a.Value.mul(r.Value), Unit: combineUnits(a.Unit, r.Unit, ".")}}, nil
 		case "/":
 			q, ok := a.Value.quo(r.Value)
 			if !ok {

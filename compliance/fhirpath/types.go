@@ -13,7 +13,7 @@ var builtinBaseTypes = map[string]string{
 	"SimpleQuantity": "Quantity", "MoneyQuantity": "Quantity", "Age": "Quantity",
 	"Duration": "Quantity", "Distance": "Quantity", "Count": "Quantity",
 	"DomainResource": "Resource",
-	"Bundle": "Resource", "Binary": "Resource", "Parameters": "Resource",
+	"Bundle":         "Resource", "Binary": "Resource", "Parameters": "Resource",
 }
 
 // baseType returns the parent type of name from the model, or from the built-in table.
