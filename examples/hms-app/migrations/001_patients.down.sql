@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS observation;
+DROP TABLE IF EXISTS patient;
