@@ -69,7 +69,7 @@ func equalItems(a, b any) (eq bool, known bool) {
 		switch y := bv.(type) {
 		case Quantity:
 			if !calendarCompatible(x.Unit, y.Unit) {
-				return false, true
+				return false, false
 			}
 			l, r, ok := commonUnit(x, y)
 			if !ok {

@@ -244,7 +244,7 @@ func registerFilterFunctions() {
 		if !ok {
 			return nil, ev.fail("ofType() requires a type name")
 		}
-		return ev.typeOperator("as", focus, spec)
+		return ev.typeOperator("ofType", focus, spec)
 	})
 	register("as", 1, 1, func(ev *evaluator, focus Collection, args []*astNode, _ *scope) (Collection, error) {
 		spec, ok := typeSpecFromArgument(args[0])
@@ -380,19 +380,28 @@ func registerFilterFunctions() {
 		return boolResult(!b), nil
 	})
 	register("iif", 2, 3, func(ev *evaluator, focus Collection, args []*astNode, sc *scope) (Collection, error) {
-		condition, err := ev.argument(args[0], sc)
+		if len(focus) > 1 {
+			return nil, ev.fail("iif() requires a single input item, found %d", len(focus))
+		}
+		// The arguments see the input of iif() as $this.
+		argScope := &scope{this: focus, index: sc.index, total: sc.total, hasIndex: sc.hasIndex}
+		condition, err := ev.argument(args[0], argScope)
 		if err != nil {
 			return nil, err
 		}
-		b, known, err := ev.truth(condition, "iif()")
+		value, ok, err := ev.singleton(condition, "iif() criterion")
 		if err != nil {
 			return nil, err
 		}
-		if known && b {
-			return ev.argument(args[1], sc)
+		b, isBool := value.(bool)
+		if ok && !isBool {
+			return nil, ev.fail("iif() requires a Boolean criterion, found %s", typeName(value))
+		}
+		if ok && b {
+			return ev.argument(args[1], argScope)
 		}
 		if len(args) == 3 {
-			return ev.argument(args[2], sc)
+			return ev.argument(args[2], argScope)
 		}
 		return Collection{}, nil
 	})

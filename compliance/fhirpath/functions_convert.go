@@ -348,6 +348,9 @@ func registerStringFunctions() {
 		if err != nil || !ok1 || !ok2 {
 			return Collection{}, err
 		}
+		if pattern == "" {
+			return Collection{s}, nil
+		}
 		re, err := compileRegex(pattern)
 		if err != nil {
 			return nil, ev.fail("replaceMatches(): invalid regular expression %q: %v", pattern, err)

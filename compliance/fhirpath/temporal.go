@@ -372,9 +372,8 @@ func (t Temporal) addDuration(q Quantity, sign int) (Temporal, error) {
 	case PrecisionMinute:
 		base = base.Add(time.Duration(amount) * time.Minute)
 	case PrecisionSecond:
-		seconds := q.Value.mul(DecimalFromInt(int64(sign)))
-		nanos := seconds.mul(DecimalFromInt(1e9)).truncate().Int64()
-		base = base.Add(time.Duration(nanos))
+		// FHIRPath adds whole seconds: the fraction of a decimal second quantity is dropped.
+		base = base.Add(time.Duration(amount) * time.Second)
 	case PrecisionMillisecond:
 		base = base.Add(time.Duration(amount) * time.Millisecond)
 	}
@@ -409,10 +408,11 @@ var calendarUnits = map[string]Precision{
 	"millisecond": PrecisionMillisecond, "milliseconds": PrecisionMillisecond,
 }
 
-// ucumTimeUnits maps UCUM time units to the calendar precision they add at. FHIRPath treats
-// 'a' and 'mo' as calendar years and months in date arithmetic.
+// ucumTimeUnits maps the UCUM time units that date arithmetic accepts to the precision they
+// add at. The UCUM year 'a' and month 'mo' are absent: their lengths are averages, so FHIRPath
+// rejects them in date arithmetic.
 var ucumTimeUnits = map[string]Precision{
-	"a": PrecisionYear, "mo": PrecisionMonth, "wk": PrecisionDay, "d": PrecisionDay,
+	"wk": PrecisionDay, "d": PrecisionDay,
 	"h": PrecisionHour, "min": PrecisionMinute, "s": PrecisionSecond, "ms": PrecisionMillisecond,
 }
 

@@ -71,15 +71,52 @@ func (ev *evaluator) typeOperator(op string, left Collection, spec typeSpecifier
 		}
 		return boolResult(ev.isOfType(left[0], spec)), nil
 	}
-	// as keeps the items of the type; FHIR invariants apply it to repeating elements, so it
-	// filters a collection instead of failing on more than one item.
+	if err := ev.checkKnownType(spec); err != nil {
+		return nil, err
+	}
+	if op == "as" && len(left) > 1 {
+		return nil, ev.fail("as requires a single item, found %d", len(left))
+	}
+	// as and ofType match the exact type: the official suite expects code.as(string) to be
+	// empty although code derives from string, while is(string) is true.
 	result := Collection{}
 	for _, item := range left {
-		if ev.isOfType(item, spec) {
+		if ev.isExactType(item, spec) {
 			result = append(result, item)
 		}
 	}
 	return result, nil
+}
+
+func (ev *evaluator) isExactType(item any, spec typeSpecifier) bool {
+	if node, ok := item.(*Node); ok {
+		return spec.namespace != "System" && node.Type == spec.name
+	}
+	return spec.namespace != "FHIR" && systemTypeName(item) == spec.name
+}
+
+var systemTypes = map[string]bool{
+	"Boolean": true, "Integer": true, "Decimal": true, "String": true, "Date": true,
+	"DateTime": true, "Time": true, "Quantity": true, "Any": true,
+}
+
+// checkKnownType rejects a type name that neither the System namespace nor the model knows.
+// Without a model every name is accepted, since the FHIR types are then unknown.
+func (ev *evaluator) checkKnownType(spec typeSpecifier) error {
+	if ev.env.Model == nil {
+		return nil
+	}
+	name := spec.name
+	if spec.namespace != "FHIR" && systemTypes[name] {
+		return nil
+	}
+	if spec.namespace == "System" {
+		return ev.fail("unknown type System.%s", name)
+	}
+	if name == "Element" || name == "Resource" || builtinBaseTypes[name] != "" || ev.env.Model.BaseType(name) != "" {
+		return nil
+	}
+	return ev.fail("unknown type %s", spec)
 }
 
 // typeSpecFromArgument reads a type name passed as a function argument such as ofType(Patient).

@@ -89,7 +89,12 @@ func (d Decimal) quo(o Decimal) (Decimal, bool) {
 	if o.value().Sign() == 0 {
 		return Decimal{}, false
 	}
-	return Decimal{rat: new(big.Rat).Quo(d.value(), o.value())}, true
+	q := new(big.Rat).Quo(d.value(), o.value())
+	scale := maxDivisionScale
+	if prec, exact := q.FloatPrec(); exact {
+		scale = prec
+	}
+	return Decimal{rat: q, scale: scale}, true
 }
 
 // round rounds half away from zero to the given number of fraction digits.

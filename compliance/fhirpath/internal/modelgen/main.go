@@ -1,0 +1,168 @@
+// Command modelgen writes the FHIR R4 element table that the fhirpath tests use as their
+// model. It reads the StructureDefinitions from the Bundle-types.json and
+// Bundle-resources.json files of the hl7.fhir.r4.examples 4.0.1 npm package (CC0) and writes
+// one line per element, sorted, so that the output is deterministic:
+//
+//	base <TAB> type <TAB> base type
+//	elem <TAB> path <TAB> type[,type...]   (a choice element keeps its [x] suffix)
+//	ref  <TAB> path <TAB> referenced path  (contentReference)
+//
+// Usage: go run ./compliance/fhirpath/internal/modelgen PACKAGE_DIR OUTPUT.gz
+package main
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+type structureDefinition struct {
+	ResourceType   string `json:"resourceType"`
+	Name           string `json:"name"`
+	Type           string `json:"type"`
+	Kind           string `json:"kind"`
+	Derivation     string `json:"derivation"`
+	BaseDefinition string `json:"baseDefinition"`
+	Snapshot       struct {
+		Element []struct {
+			Path             string `json:"path"`
+			ContentReference string `json:"contentReference"`
+			Type             []struct {
+				Code      string `json:"code"`
+				Extension []struct {
+					URL      string `json:"url"`
+					ValueURL string `json:"valueUrl"`
+				} `json:"extension"`
+			} `json:"type"`
+		} `json:"element"`
+	} `json:"snapshot"`
+}
+
+type bundle struct {
+	Entry []struct {
+		Resource json.RawMessage `json:"resource"`
+	} `json:"entry"`
+}
+
+func main() {
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: modelgen PACKAGE_DIR OUTPUT.gz")
+		os.Exit(2)
+	}
+	lines, err := collect(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "modelgen:", err)
+		os.Exit(1)
+	}
+	if err := write(os.Args[2], lines); err != nil {
+		fmt.Fprintln(os.Stderr, "modelgen:", err)
+		os.Exit(1)
+	}
+}
+
+func collect(dir string) ([]string, error) {
+	seen := map[string]bool{}
+	var lines []string
+	add := func(line string) {
+		if !seen[line] {
+			seen[line] = true
+			lines = append(lines, line)
+		}
+	}
+	for _, name := range []string{"Bundle-types.json", "Bundle-resources.json"} {
+		path := filepath.Join(dir, name)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		var b bundle
+		if err := json.Unmarshal(data, &b); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", path, err)
+		}
+		for _, entry := range b.Entry {
+			var header struct {
+				ResourceType string `json:"resourceType"`
+			}
+			if err := json.Unmarshal(entry.Resource, &header); err != nil {
+				return nil, fmt.Errorf("parse %s: %w", path, err)
+			}
+			if header.ResourceType != "StructureDefinition" {
+				continue
+			}
+			var sd structureDefinition
+			if err := json.Unmarshal(entry.Resource, &sd); err != nil {
+				return nil, fmt.Errorf("parse %s: %w", path, err)
+			}
+			if sd.ResourceType != "StructureDefinition" || sd.Derivation == "constraint" || sd.Kind == "logical" {
+				continue
+			}
+			if base := lastSegment(sd.BaseDefinition); base != "" {
+				add("base\t" + sd.Type + "\t" + base)
+			}
+			for _, element := range sd.Snapshot.Element {
+				if !strings.Contains(element.Path, ".") {
+					continue
+				}
+				if element.ContentReference != "" {
+					add("ref\t" + element.Path + "\t" + strings.TrimPrefix(element.ContentReference, "#"))
+					continue
+				}
+				var types []string
+				for _, t := range element.Type {
+					types = append(types, typeCode(t.Code, t.Extension))
+				}
+				if len(types) > 0 {
+					add("elem\t" + element.Path + "\t" + strings.Join(types, ","))
+				}
+			}
+		}
+	}
+	sort.Strings(lines)
+	return lines, nil
+}
+
+// typeCode maps the System type codes of id and value elements to the FHIR type the
+// structuredefinition-fhir-type extension names.
+func typeCode(code string, extensions []struct {
+	URL      string `json:"url"`
+	ValueURL string `json:"valueUrl"`
+}) string {
+	if !strings.HasPrefix(code, "http://hl7.org/fhirpath/System.") {
+		return code
+	}
+	for _, ext := range extensions {
+		if strings.HasSuffix(ext.URL, "structuredefinition-fhir-type") && ext.ValueURL != "" {
+			return ext.ValueURL
+		}
+	}
+	return strings.ToLower(strings.TrimPrefix(code, "http://hl7.org/fhirpath/System."))
+}
+
+func lastSegment(url string) string {
+	if i := strings.LastIndexByte(url, '/'); i >= 0 {
+		return url[i+1:]
+	}
+	return url
+}
+
+func write(path string, lines []string) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	zw := gzip.NewWriter(file)
+	zw.ModTime = zw.ModTime.UTC() // zero time: the output does not depend on when it ran
+	if _, err := zw.Write([]byte(strings.Join(lines, "\n") + "\n")); err != nil {
+		file.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := zw.Close(); err != nil {
+		file.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return file.Close()
+}
