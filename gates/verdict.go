@@ -84,6 +84,11 @@ type Result struct {
 	Source   string        `json:"source"`
 	Phases   []PhaseResult `json:"phases"`
 	Verdicts []Verdict     `json:"verdicts"`
+	// Findings are the findings that no step result carries, such as
+	// those of the reports that `ci gate` read.
+	Findings []Finding `json:"findings,omitempty"`
+	// Reports lists the report files that were evaluated.
+	Reports []string `json:"reports,omitempty"`
 	// Notes are run-level messages such as "no Dagger engine reachable".
 	Notes []string `json:"notes,omitempty"`
 }

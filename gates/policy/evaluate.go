@@ -1,0 +1,392 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hms-enterprise/hmsci/config"
+	"github.com/hms-enterprise/hmsci/gates"
+	"github.com/hms-enterprise/hmsci/gates/reports"
+)
+
+// comparison is how a measured value is held against the threshold.
+type comparison int
+
+const (
+	atLeast  comparison = iota // value >= threshold passes
+	atMost                     // value <= threshold passes
+	lessThan                   // value < threshold passes
+	mustHold                   // a yes/no check; 1 passes
+)
+
+// measurement is what a gate's measure function found.
+type measurement struct {
+	// ok is false when there was nothing to measure; missing then says
+	// what was looked for.
+	ok      bool
+	missing string
+	value   float64
+	// measured overrides the default display of value.
+	measured string
+	// failed overrides the threshold comparison, for gates with extra
+	// rules (per-glob thresholds, blocking paths).
+	failed  *bool
+	reports []string
+	next    string
+}
+
+// gateSpec describes one gate: how to measure it and what feeds it.
+type gateSpec struct {
+	name  string
+	title string
+	cmp   comparison
+	unit  string
+	// steps produce the gate's input; a step that did not run explains a
+	// missing value.
+	steps []string
+	// formats are the report formats that feed the gate; a malformed
+	// report of one of them explains a missing value.
+	formats []reports.Format
+	measure func(e *evaluation, s config.GateSetting) measurement
+}
+
+var coverageFormats = []reports.Format{reports.FormatLCOV, reports.FormatCobertura, reports.FormatCoverprofile}
+
+// gateSpecs lists every gate in the order of config.GateNames.
+var gateSpecs = []gateSpec{
+	{name: "coverage-line", title: "Line coverage", cmp: atLeast, unit: "%", steps: []string{"jest", "go-test"}, formats: coverageFormats, measure: measureLineCoverage},
+	{name: "coverage-branch", title: "Branch coverage", cmp: atLeast, unit: "%", steps: []string{"jest", "go-test"}, formats: coverageFormats, measure: measureBranchCoverage},
+	{name: "coverage-phi-modules", title: "PHI module coverage", cmp: atLeast, unit: "%", steps: []string{"jest", "go-test"}, formats: coverageFormats, measure: measurePHICoverage},
+	{name: "unit-tests", title: "Failing tests", cmp: atMost, unit: "failing", steps: []string{"jest", "go-test", "playwright", "newman"}, formats: []reports.Format{reports.FormatJUnit}, measure: measureTests},
+	{name: "mutation-score", title: "Mutation score", cmp: atLeast, unit: "%", steps: []string{"stryker"}, formats: []reports.Format{reports.FormatStryker}, measure: measureMutation},
+	{name: "eslint-errors", title: "ESLint errors", cmp: atMost, unit: "errors", steps: []string{"eslint"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("eslint", "no ESLint SARIF report")},
+	{name: "type-coverage", title: "Type coverage", cmp: atLeast, unit: "%", steps: []string{"type-coverage"}, measure: measureRatio(ToolTypeCoverage, RatioTypeCoverage)},
+	{name: "typescript-strict", title: "TypeScript strict mode", cmp: mustHold, steps: []string{"tsconfig-strict"}, measure: measureCheck(ToolTSConfig, CheckTypeScriptStrict)},
+	{name: "secrets", title: "Secrets", cmp: atMost, unit: "findings", steps: []string{"gitleaks", "trivy-fs"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("gitleaks", "no gitleaks or Trivy SARIF report", "trivy")},
+	{name: "critical-vulnerabilities", title: "Vulnerabilities", cmp: atMost, unit: "findings", steps: []string{"trivy-fs", "osv-scanner", "govulncheck", "semgrep", "snyk", "trivy-image", "zap"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("trivy", "no vulnerability scanner SARIF report (Trivy, OSV-Scanner, Grype, Snyk, Semgrep, govulncheck)", "osv-scanner", "grype", "snyk", "semgrep", "govulncheck", "codeql", "gosec", "zap")},
+	{name: "licenses", title: "Licence policy", cmp: atMost, unit: "components", steps: []string{"sbom", "license-check"}, formats: []reports.Format{reports.FormatCycloneDX}, measure: measureLicenses},
+	{name: "hipaa-critical", title: "HIPAA critical violations", cmp: atMost, unit: "findings", steps: []string{"hipaa", "phi-scan"}, measure: findingCount(ToolHIPAA, "no hmsci-hipaa result", ToolPHI)},
+	{name: "phi-exposure", title: "PHI exposure", cmp: atMost, unit: "findings", steps: []string{"phi-scan"}, measure: findingCount(ToolPHI, "no hmsci-phi result")},
+	{name: "audit-trail", title: "Audit trail coverage", cmp: atLeast, unit: "%", steps: []string{"hipaa"}, measure: measureRatio(ToolHIPAA, RatioAuditTrail)},
+	{name: "phi-encrypted", title: "PHI encrypted", cmp: mustHold, steps: []string{"hipaa"}, measure: measureCheck(ToolHIPAA, CheckPHIEncrypted)},
+	{name: "rbac-enforced", title: "RBAC enforced", cmp: mustHold, steps: []string{"hipaa"}, measure: measureCheck(ToolHIPAA, CheckRBACEnforced)},
+	{name: "phi-masked", title: "PHI masked", cmp: mustHold, steps: []string{"hipaa"}, measure: measureCheck(ToolHIPAA, CheckPHIMasked)},
+	{name: "fhir-conformance", title: "FHIR conformance", cmp: atLeast, unit: "%", steps: []string{"fhir-validate"}, measure: measureFHIR},
+	{name: "infrastructure-critical", title: "Infrastructure findings", cmp: atMost, unit: "findings", steps: []string{"kubeconform", "kube-policy", "conftest-k8s", "tflint", "trivy-config", "terraform-policy"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount(ToolKube, "no Kubernetes or Terraform check result", ToolTerraform, "kubeconform", "checkov", "tflint", "conftest")},
+	{name: "pss-restricted", title: "Pod Security restricted", cmp: atMost, unit: "violations", steps: []string{"kube-policy"}, measure: findingCount(ToolKube, "no hmsci-kube result")},
+	{name: "lighthouse-performance", title: "Lighthouse performance", cmp: atLeast, unit: "", steps: []string{"lighthouse"}, formats: []reports.Format{reports.FormatLighthouse}, measure: measureLighthouse(false)},
+	{name: "lighthouse-accessibility", title: "Lighthouse accessibility", cmp: atLeast, unit: "", steps: []string{"lighthouse"}, formats: []reports.Format{reports.FormatLighthouse}, measure: measureLighthouse(true)},
+	{name: "response-time", title: "Response time p95", cmp: lessThan, unit: "ms", steps: []string{"k6"}, formats: []reports.Format{reports.FormatK6}, measure: measureLoad(loadP95)},
+	{name: "availability", title: "Availability", cmp: atLeast, unit: "%", steps: []string{"k6"}, formats: []reports.Format{reports.FormatK6}, measure: measureLoad(loadAvailability)},
+	{name: "error-rate", title: "Error rate", cmp: lessThan, unit: "%", steps: []string{"k6"}, formats: []reports.Format{reports.FormatK6}, measure: measureLoad(loadErrorRate)},
+	{name: "throughput", title: "Throughput", cmp: atLeast, unit: "requests/s", steps: []string{"k6"}, formats: []reports.Format{reports.FormatK6}, measure: measureLoad(loadThroughput)},
+}
+
+func specFor(name string) (gateSpec, bool) {
+	for _, s := range gateSpecs {
+		if s.name == name {
+			return s, true
+		}
+	}
+	return gateSpec{}, false
+}
+
+// Title returns the display name of a gate, or the key itself for an
+// unknown gate.
+func Title(gate string) string {
+	if s, ok := specFor(gate); ok {
+		return s.title
+	}
+	return gate
+}
+
+// evaluation is the state shared by the measure functions of one run.
+type evaluation struct {
+	policy   *config.Config
+	in       Inputs
+	tally    *Tally
+	coverage *mergedCoverage
+}
+
+// Evaluate returns one verdict per enabled gate of the policy, in the
+// policy's gate order.
+func Evaluate(p *config.Config, in Inputs) []gates.Verdict {
+	e := newEvaluation(p, in)
+	var verdicts []gates.Verdict
+	for _, setting := range p.Gates.EnabledGates() {
+		spec, ok := specFor(setting.Name)
+		if !ok {
+			continue
+		}
+		verdicts = append(verdicts, e.verdict(spec, setting))
+	}
+	return verdicts
+}
+
+// Run evaluates the policy and collects the findings and notes of the
+// inputs into a Result for the renderers.
+func Run(p *config.Config, in Inputs, source string) *gates.Result {
+	e := newEvaluation(p, in)
+	r := &gates.Result{Source: source}
+	for _, setting := range p.Gates.EnabledGates() {
+		if spec, ok := specFor(setting.Name); ok {
+			r.Verdicts = append(r.Verdicts, e.verdict(spec, setting))
+		}
+	}
+	r.Findings = e.findings()
+	for _, err := range in.ReportErrors {
+		r.Notes = append(r.Notes, err.Error())
+	}
+	for _, rep := range in.Reports {
+		r.Reports = append(r.Reports, rep.Path)
+		if rep.SARIF != nil && rep.SARIF.FindingsOmitted > 0 && in.SARIFTallies[rep.Path] == nil {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s: only the first %d of %d findings were kept; gate counts from this report are lower bounds",
+				rep.Path, len(rep.SARIF.Findings), len(rep.SARIF.Findings)+rep.SARIF.FindingsOmitted))
+		}
+	}
+	for _, s := range in.NotRun {
+		r.Notes = append(r.Notes, fmt.Sprintf("step %s not run: %s", s.Step, s.Reason))
+	}
+	return r
+}
+
+func newEvaluation(p *config.Config, in Inputs) *evaluation {
+	e := &evaluation{policy: p, in: in, tally: NewTally(p, in.Root)}
+	for _, rep := range in.Reports {
+		if rep.SARIF == nil {
+			continue
+		}
+		if exact := in.SARIFTallies[rep.Path]; exact != nil {
+			e.tally.Merge(exact)
+			continue
+		}
+		for _, tool := range rep.SARIF.Tools {
+			e.tally.AddTool(tool)
+		}
+		for i := range rep.SARIF.Findings {
+			e.tally.Add(&rep.SARIF.Findings[i])
+		}
+	}
+	for i := range in.Analyses {
+		a := &in.Analyses[i]
+		e.tally.AddTool(a.Tool)
+		for j := range a.Findings {
+			if a.Findings[j].Tool == "" {
+				a.Findings[j].Tool = a.Tool
+			}
+			e.tally.Add(&a.Findings[j])
+		}
+	}
+	e.coverage = mergeCoverage(in.Reports, in.Root)
+	return e
+}
+
+// findings returns every finding of the inputs, for the merged SARIF.
+func (e *evaluation) findings() []gates.Finding {
+	var out []gates.Finding
+	for _, rep := range e.in.Reports {
+		if rep.SARIF != nil {
+			out = append(out, rep.SARIF.Findings...)
+		}
+	}
+	for _, a := range e.in.Analyses {
+		out = append(out, a.Findings...)
+	}
+	return out
+}
+
+func (e *evaluation) verdict(spec gateSpec, s config.GateSetting) gates.Verdict {
+	v := gates.Verdict{
+		Gate:      spec.name,
+		Title:     spec.title,
+		Mode:      gates.Mode(s.Mode),
+		Threshold: thresholdText(spec, s),
+	}
+	m := spec.measure(e, s)
+	if !m.ok {
+		v.Status = gates.StatusNotEvaluated
+		v.Reason = e.missingReason(spec, m.missing)
+		v.Next = nextForMissing(spec)
+		return v
+	}
+
+	value := m.value
+	v.Value = &value
+	v.Measured = m.measured
+	if v.Measured == "" {
+		v.Measured = formatValue(spec, value)
+	}
+	v.Reports = m.reports
+
+	failed := !passes(spec.cmp, value, s.Threshold)
+	if m.failed != nil {
+		failed = *m.failed
+	}
+	switch {
+	case !failed:
+		v.Status = gates.StatusPassed
+	case s.Mode == config.Advisory:
+		v.Status = gates.StatusWarned
+		v.Next = m.next
+	default:
+		v.Status = gates.StatusFailed
+		v.Next = m.next
+	}
+	return v
+}
+
+func passes(cmp comparison, value, threshold float64) bool {
+	switch cmp {
+	case atLeast:
+		return value >= threshold
+	case atMost:
+		return value <= threshold
+	case lessThan:
+		return value < threshold
+	default:
+		return value == 1
+	}
+}
+
+func thresholdText(spec gateSpec, s config.GateSetting) string {
+	if spec.cmp == mustHold {
+		return "required"
+	}
+	symbol := map[comparison]string{atLeast: ">=", atMost: "<=", lessThan: "<"}[spec.cmp]
+	return strings.TrimSpace(fmt.Sprintf("%s %s %s", symbol, formatNumber(s.Threshold), spec.unit))
+}
+
+func formatValue(spec gateSpec, value float64) string {
+	switch {
+	case spec.cmp == mustHold && value == 1:
+		return "yes"
+	case spec.cmp == mustHold:
+		return "no"
+	case spec.unit == "%":
+		return fmt.Sprintf("%.2f %%", value)
+	}
+	return strings.TrimSpace(formatNumber(value) + " " + spec.unit)
+}
+
+func formatNumber(v float64) string {
+	if v == float64(int64(v)) {
+		return fmt.Sprintf("%d", int64(v))
+	}
+	s := fmt.Sprintf("%.2f", v)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}
+
+// missingReason explains a gate without value, in order of precedence: a
+// malformed report of a format the gate reads, a step that did not run,
+// or a report that is simply absent.
+func (e *evaluation) missingReason(spec gateSpec, missing string) string {
+	for _, err := range e.in.ReportErrors {
+		var pe *reports.ParseError
+		if errors.As(err, &pe) && pe.Format != reports.FormatUnknown && slices.Contains(spec.formats, pe.Format) {
+			return fmt.Sprintf("report %s is malformed: %s", pe.Path, strings.TrimPrefix(err.Error(), fmt.Sprintf("parse %s report %q ", pe.Format, pe.Path)))
+		}
+	}
+	var notRun []string
+	for _, s := range e.in.NotRun {
+		if slices.Contains(spec.steps, s.Step) {
+			notRun = append(notRun, fmt.Sprintf("step %s not run: %s", s.Step, s.Reason))
+		}
+	}
+	if len(notRun) > 0 {
+		return strings.Join(notRun, "; ")
+	}
+	where := ""
+	if e.in.ReportsDir != "" {
+		where = fmt.Sprintf(" among %d files in %s", e.in.FilesScanned, e.in.ReportsDir)
+	}
+	return "report missing: " + missing + where
+}
+
+func nextForMissing(spec gateSpec) string {
+	if len(spec.steps) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("run step %s and keep its report in the reports directory", strings.Join(spec.steps, " or "))
+}
+
+// findingCount measures a finding gate. The gate is evaluated when a tool
+// whose name contains one of the keys ran; missing says what is absent.
+func findingCount(key, missing string, more ...string) func(*evaluation, config.GateSetting) measurement {
+	keys := append([]string{key}, more...)
+	return func(e *evaluation, s config.GateSetting) measurement {
+		ran := false
+		for _, k := range keys {
+			ran = ran || e.tally.HasTool(strings.ToLower(k))
+		}
+		count := e.tally.Counts[s.Name]
+		if !ran && count == 0 {
+			return measurement{missing: missing}
+		}
+		return measurement{
+			ok:      true,
+			value:   float64(count),
+			reports: e.findingReports(keys),
+			next:    findingNext(s.Name, e.tally.Worst[s.Name], count),
+		}
+	}
+}
+
+// findingReports lists the SARIF reports of the given tools.
+func (e *evaluation) findingReports(keys []string) []string {
+	var out []string
+	for _, rep := range e.in.Reports {
+		if rep.SARIF == nil {
+			continue
+		}
+		for _, tool := range rep.SARIF.Tools {
+			if slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(strings.ToLower(tool), strings.ToLower(k)) }) {
+				out = append(out, rep.Path)
+				break
+			}
+		}
+	}
+	for _, a := range e.in.Analyses {
+		if slices.ContainsFunc(keys, func(k string) bool { return strings.EqualFold(a.Tool, k) }) && a.Source != "" {
+			out = append(out, a.Source)
+		}
+	}
+	return out
+}
+
+var findingVerbs = map[string]string{
+	"secrets":                  "remove the secret and rotate it",
+	"eslint-errors":            "fix the ESLint error",
+	"critical-vulnerabilities": "upgrade or patch the vulnerable dependency",
+	"hipaa-critical":           "fix the HIPAA violation",
+	"phi-exposure":             "remove or mask the PHI value",
+	"infrastructure-critical":  "fix the misconfiguration",
+	"pss-restricted":           "set the restricted securityContext fields",
+	"fhir-conformance":         "fix the invalid FHIR resource",
+}
+
+func findingNext(gate string, worst []gates.Finding, count int) string {
+	if len(worst) == 0 {
+		return ""
+	}
+	var where []string
+	for i, f := range worst {
+		if i == 3 {
+			break
+		}
+		loc := f.Path
+		if loc == "" {
+			loc = "(no location)"
+		} else if f.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", f.Path, f.Line)
+		}
+		where = append(where, fmt.Sprintf("%s (%s %s)", loc, f.Tool, f.RuleID))
+	}
+	text := fmt.Sprintf("%s at %s", findingVerbs[gate], strings.Join(where, ", "))
+	if more := count - len(where); more > 0 {
+		text += fmt.Sprintf(", and %d more", more)
+	}
+	return text
+}

@@ -1,0 +1,118 @@
+// Package policy evaluates the gates of an hmsci.yaml policy against parsed
+// tool reports and native analyzer results, producing one verdict per gate.
+//
+// It lives apart from package gates because it reads gates/reports, which
+// itself imports gates for the Finding type.
+package policy
+
+import (
+	"github.com/hms-enterprise/hmsci/gates"
+	"github.com/hms-enterprise/hmsci/gates/reports"
+)
+
+// Native analyzer tool names, as they appear in gates.Finding.Tool and
+// Analysis.Tool.
+const (
+	ToolPHI       = "hmsci-phi"
+	ToolFHIR      = "hmsci-fhir"
+	ToolKube      = "hmsci-kube"
+	ToolTerraform = "hmsci-terraform"
+	ToolHIPAA     = "hmsci-hipaa"
+	// ToolTypeCoverage and ToolTSConfig are the type-coverage and
+	// tsconfig-strict steps, whose console output the pipeline turns
+	// into an Analysis.
+	ToolTypeCoverage = "type-coverage"
+	ToolTSConfig     = "tsconfig-strict"
+)
+
+// Keys of Analysis.Ratios and Analysis.Checks that gates read.
+const (
+	// RatioFHIRConformance is resources that validate / resources checked.
+	RatioFHIRConformance = "fhir-conformance"
+	// RatioAuditTrail is PHI access paths with audit logging / all PHI
+	// access paths.
+	RatioAuditTrail = "audit-trail"
+	// RatioTypeCoverage is typed identifiers / all identifiers.
+	RatioTypeCoverage = "type-coverage"
+
+	CheckPHIEncrypted     = "phi-encrypted"
+	CheckRBACEnforced     = "rbac-enforced"
+	CheckPHIMasked        = "phi-masked"
+	CheckTypeScriptStrict = "typescript-strict"
+)
+
+// PropertyBlocking is the gates.Finding.Properties key with which the PHI
+// scanner marks a finding as non-blocking (false), for example a value in
+// synthetic test data. A finding without the key is blocking.
+const PropertyBlocking = "blocking"
+
+// Inputs is everything one evaluation reads. The pipeline fills it after
+// its steps ran; `ci gate` fills Reports and ReportErrors from a directory.
+// The zero value is valid: every gate is then not evaluated.
+type Inputs struct {
+	// Reports are the parsed tool reports.
+	Reports []*reports.Report
+	// ReportErrors are reports that failed to read or parse. Errors that
+	// are *reports.ParseError with a Format are charged to the gates that
+	// read that format; the others become notes.
+	ReportErrors []error
+	// ReportsDir is where reports were looked for and FilesScanned how
+	// many files it held, for "report missing" reasons.
+	ReportsDir   string
+	FilesScanned int
+	// Root is the source root as an absolute path. Report paths under it
+	// are made relative so that path globs match.
+	Root string
+	// Analyses are the results of the native analyzers, one per tool.
+	Analyses []Analysis
+	// NotRun lists the steps that did not run, so gates that depend on
+	// them say why they have no value.
+	NotRun []SkippedStep
+	// SARIFTallies replaces the capped finding lists of large SARIF
+	// reports with exact counts, keyed by report path. See TallySARIF.
+	SARIFTallies map[string]*Tally
+}
+
+// Analysis is the result of one native analyzer.
+type Analysis struct {
+	// Tool is one of the Tool constants.
+	Tool string
+	// Findings are the analyzer's findings, masked, with suppressed ones
+	// marked rather than dropped.
+	Findings []gates.Finding
+	// Ratios are measured shares keyed by the Ratio constants.
+	Ratios map[string]Ratio
+	// Checks are yes/no results keyed by the Check constants.
+	Checks map[string]Check
+	// Source names what was analyzed, such as "src/" or a report path.
+	Source string
+}
+
+// Ratio is a share of passing items.
+type Ratio struct {
+	Passed int
+	Total  int
+}
+
+// Percent returns the share from 0 to 100; ok is false when Total is 0.
+func (r Ratio) Percent() (percent float64, ok bool) {
+	if r.Total <= 0 {
+		return 0, false
+	}
+	return 100 * float64(r.Passed) / float64(r.Total), true
+}
+
+// Check is a yes/no result with what failed.
+type Check struct {
+	OK bool
+	// Detail says what failed or what was checked, such as "2 PHI columns
+	// stored unencrypted: patients.ssn, patients.dob". It must not contain
+	// PHI values.
+	Detail string
+}
+
+// SkippedStep is a step that produced no output.
+type SkippedStep struct {
+	Step   string
+	Reason string
+}
