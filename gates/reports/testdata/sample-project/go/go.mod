@@ -1,0 +1,3 @@
+module example.com/wardsample
+
+go 1.26

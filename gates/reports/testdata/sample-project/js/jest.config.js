@@ -1,0 +1,10 @@
+'use strict';
+module.exports = {
+  testEnvironment: 'node',
+  testPathIgnorePatterns: ['/node_modules/', '/.stryker-tmp/'],
+  collectCoverage: true,
+  collectCoverageFrom: ['src/**/*.js'],
+  coverageDirectory: 'coverage',
+  coverageReporters: ['lcov', 'cobertura', 'text-summary', 'json-summary'],
+  reporters: ['default', ['jest-junit', { outputDirectory: 'reports', outputName: 'junit-jest.xml', addFileAttribute: 'true' }]],
+};
