@@ -1,0 +1,236 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"dagger.io/dagger"
+)
+
+// playwrightChromium finds the Chromium binary that the Playwright image
+// ships under /ms-playwright.
+const playwrightChromium = `$(ls -d /ms-playwright/chromium-*/chrome-linux/chrome | head -n 1)`
+
+// playwrightRef returns the Playwright image whose browsers match the
+// project's @playwright/test version, unless an override is set.
+func (env *Env) playwrightRef(spec Spec) (string, error) {
+	if ref, ok := env.Images.Overrides[spec.Name]; ok && ref != "" {
+		return ref, nil
+	}
+	if ref, ok := env.Images.Overrides[ImagePlaywright]; ok && ref != "" {
+		return ref, nil
+	}
+	table := env.Images.Table
+	if table == nil {
+		table = DefaultImages
+	}
+	img := table[ImagePlaywright]
+	if v := env.Detection.PlaywrightVersion; v != "" && "v"+v+"-noble" != img.Tag {
+		img.Tag, img.Digest = "v"+v+"-noble", ""
+	}
+	return MirrorRef(env.Images.Mirror, img.Ref()), nil
+}
+
+// browserContainer installs the project's dependencies in the Playwright
+// image and binds the app service.
+func (env *Env) browserContainer(spec Spec) (*dagger.Container, *Services, error) {
+	ref, err := env.playwrightRef(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	services, err := AppServices(env)
+	if err != nil {
+		return nil, nil, fmt.Errorf("step %s: %w", spec.Name, err)
+	}
+	ctr, err := env.nodeDepsFrom(spec, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	if services.App != nil {
+		ctr = ctr.WithServiceBinding(AppHost, services.App)
+	}
+	return ctr.
+		WithEnvVariable("BASE_URL", services.AppURL).
+		WithEnvVariable("PLAYWRIGHT_BASE_URL", services.AppURL), services, nil
+}
+
+func skipUnlessApp(d Detection, o Options) (bool, string) {
+	if o.TargetURL == "" && len(d.Dockerfiles) == 0 && o.Dockerfile == "" && !d.Node {
+		return true, "no app to test: no Dockerfile, no package.json and no target URL"
+	}
+	return false, ""
+}
+
+// Playwright runs the end-to-end tests in the Playwright image that matches
+// the project's @playwright/test version, one project per browser.
+var Playwright = toolStep{
+	spec: Spec{
+		Name:        "playwright",
+		Phase:       PhaseTesting,
+		Description: "playwright end-to-end tests",
+		ImageKey:    ImagePlaywright,
+		Command:     playwrightArgs(DefaultBrowsers),
+		Reports:     []string{"playwright.junit.xml"},
+		Gates:       []string{"e2e-tests"},
+		ToolSource:  "@playwright/test from the project's lockfile; browsers from the matching Playwright image",
+		Skip: func(d Detection, o Options) (bool, string) {
+			if !d.Playwright {
+				return true, "@playwright/test is not a dependency in package.json"
+			}
+			return skipUnlessApp(d, o)
+		},
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		ctr, _, err := env.browserContainer(spec)
+		if err != nil {
+			return nil, err
+		}
+		ctr = ctr.WithEnvVariable("PLAYWRIGHT_JUNIT_OUTPUT_NAME", reportPath("playwright.junit.xml"))
+		ctr = run(ctr, playwrightArgs(env.Options.Browsers)...)
+		return env.output(spec, ctr), nil
+	},
+}
+
+// playwrightArgs selects one Playwright project per browser; the project's
+// config must name its projects after the browsers, as Playwright's
+// generated config does.
+func playwrightArgs(browsers []string) []string {
+	args := []string{bin("playwright"), "test", "--reporter=junit"}
+	for _, b := range browsers {
+		args = append(args, "--project="+b)
+	}
+	return args
+}
+
+// Axe audits the app's start page for accessibility with @axe-core/cli
+// from the project's lockfile, driving the Playwright image's Chromium
+// through the project's chromedriver package.
+var Axe = toolStep{
+	spec: Spec{
+		Name:        "axe",
+		Phase:       PhaseTesting,
+		Description: "axe accessibility audit",
+		ImageKey:    ImagePlaywright,
+		Command: []string{bin("axe"), "http://app:3000", "--save", "axe.json", "--dir", ReportsPath,
+			"--chrome-path", "CHROMIUM", "--chromedriver-path", bin("chromedriver"),
+			"--chrome-options", "headless,no-sandbox,disable-dev-shm-usage"},
+		Reports:    []string{"axe.json"},
+		Gates:      []string{"accessibility"},
+		ToolSource: "@axe-core/cli and chromedriver from the project's lockfile; Chromium from the Playwright image",
+		Skip: func(d Detection, o Options) (bool, string) {
+			if skip, reason := skipUnlessDependency("@axe-core/cli")(d, o); skip {
+				return skip, reason
+			}
+			if !d.HasDependency("chromedriver") {
+				return true, "chromedriver is not a dependency in package.json (@axe-core/cli drives Chromium through it)"
+			}
+			return skipUnlessApp(d, o)
+		},
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		ctr, services, err := env.browserContainer(spec)
+		if err != nil {
+			return nil, err
+		}
+		// NOTE: chromedriver's major version must match the image's Chromium.
+		script := strings.Join([]string{bin("axe"), shellQuote(services.AppURL),
+			"--save", "axe.json", "--dir", shellQuote(ReportsPath),
+			"--chrome-path", `"` + playwrightChromium + `"`,
+			"--chromedriver-path", bin("chromedriver"),
+			"--chrome-options", "headless,no-sandbox,disable-dev-shm-usage"}, " ")
+		ctr = shell(ctr, script)
+		return env.output(spec, ctr), nil
+	},
+}
+
+// lighthouseVersion is run through npm exec when the project has no
+// lighthouse dependency and runtime downloads are allowed.
+const lighthouseVersion = "12.3.0"
+
+// Lighthouse audits the app's start page (performance, accessibility, best
+// practices, SEO) with headless Chromium from the Playwright image.
+var Lighthouse = toolStep{
+	spec: Spec{
+		Name:        "lighthouse",
+		Phase:       PhaseTesting,
+		Description: "lighthouse audit",
+		ImageKey:    ImagePlaywright,
+		Command: []string{bin("lighthouse"), "http://app:3000", "--output=json",
+			"--output-path=" + reportPath("lighthouse.json"),
+			"--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage", "--quiet"},
+		Reports:    []string{"lighthouse.json"},
+		Gates:      []string{"lighthouse-performance", "lighthouse-accessibility"},
+		ToolSource: "lighthouse from the project's lockfile (npm exec with runtime downloads); Chromium from the Playwright image",
+		Skip: func(d Detection, o Options) (bool, string) {
+			if !d.Node {
+				return true, "no package.json in the source"
+			}
+			if !d.HasDependency("lighthouse") && !o.AllowRuntimeDownloads {
+				return true, "lighthouse is not a dependency in package.json and runtime downloads are off"
+			}
+			return skipUnlessApp(d, o)
+		},
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		ctr, services, err := env.browserContainer(spec)
+		if err != nil {
+			return nil, err
+		}
+		tool := bin("lighthouse")
+		if !env.Detection.HasDependency("lighthouse") {
+			tool = "npm exec --yes -- lighthouse@" + lighthouseVersion
+		}
+		script := "CHROME_PATH=\"" + playwrightChromium + "\" " + tool + " " + shellQuote(services.AppURL) +
+			" --output=json --output-path=" + shellQuote(reportPath("lighthouse.json")) +
+			" --chrome-flags='--headless=new --no-sandbox --disable-dev-shm-usage' --quiet"
+		ctr = shell(ctr, script)
+		return env.output(spec, ctr), nil
+	},
+}
+
+// K6 load-tests the app with the project's k6 script. The VU count and
+// duration come from the options; the thresholds are the policy's gates,
+// evaluated on the exported summary.
+var K6 = toolStep{
+	spec: Spec{
+		Name:        "k6",
+		Phase:       PhaseTesting,
+		Description: "k6 load test",
+		ImageKey:    ImageK6,
+		Command: []string{"k6", "run", "--vus", strconv.Itoa(DefaultVUs), "--duration", DefaultDuration.String(),
+			"--summary-export", reportPath("k6-summary.json"), "--env", "BASE_URL=http://app:3000", "SCRIPT"},
+		Reports:    []string{"k6-summary.json"},
+		Gates:      []string{"response-time", "error-rate", "throughput", "availability"},
+		ToolSource: "the k6 image",
+		Skip: func(d Detection, o Options) (bool, string) {
+			if len(d.K6Scripts) == 0 && o.K6Script == "" {
+				return true, "no k6 script in the source (a .js file importing k6)"
+			}
+			return skipUnlessApp(d, o)
+		},
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		services, err := AppServices(env)
+		if err != nil {
+			return nil, fmt.Errorf("step %s: %w", spec.Name, err)
+		}
+		ctr, err := env.withSource(spec)
+		if err != nil {
+			return nil, err
+		}
+		if services.App != nil {
+			ctr = ctr.WithServiceBinding(AppHost, services.App)
+		}
+		script := env.Options.K6Script
+		if script == "" {
+			script = env.Detection.K6Scripts[0]
+		}
+		o := env.Options
+		ctr = ctr.WithEnvVariable("K6_NO_USAGE_REPORT", "true")
+		ctr = run(ctr, "k6", "run", "--vus", strconv.Itoa(o.VUs), "--duration", o.Duration.String(),
+			"--summary-export", reportPath("k6-summary.json"), "--env", "BASE_URL="+services.AppURL, script)
+		return env.output(spec, ctr), nil
+	},
+}

@@ -1,0 +1,299 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+
+	"dagger.io/dagger"
+)
+
+// Semgrep scans the source with the project's own semgrep rules (offline),
+// or the registry's p/default ruleset when runtime downloads are allowed.
+var Semgrep = toolStep{
+	spec: Spec{
+		Name:        "semgrep",
+		Phase:       PhaseSecurity,
+		Description: "semgrep static application security testing",
+		ImageKey:    ImageSemgrep,
+		Command: []string{"semgrep", "scan", "--config", ".semgrep.yml", "--sarif", "--output", reportPath("semgrep.sarif"),
+			"--metrics", "off", "--disable-version-check", "."},
+		Reports:    []string{"semgrep.sarif"},
+		Gates:      []string{"sast-findings"},
+		ToolSource: "the semgrep image; rules from the source (or the semgrep registry with runtime downloads)",
+		Skip: func(d Detection, o Options) (bool, string) {
+			if semgrepConfig(d, o) == "" {
+				return true, "no .semgrep.yml, .semgrep.yaml or .semgrep/ in the source and runtime downloads are off"
+			}
+			return false, ""
+		},
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		ctr, err := env.withSource(spec)
+		if err != nil {
+			return nil, err
+		}
+		ctr = ctr.WithEnvVariable("SEMGREP_SEND_METRICS", "off")
+		ctr = run(ctr, "semgrep", "scan", "--config", semgrepConfig(env.Detection, env.Options),
+			"--sarif", "--output", reportPath("semgrep.sarif"), "--metrics", "off", "--disable-version-check", ".")
+		return env.output(spec, ctr), nil
+	},
+}
+
+func semgrepConfig(d Detection, o Options) string {
+	switch {
+	case o.SemgrepConfig != "":
+		return o.SemgrepConfig
+	case d.SemgrepConfig != "":
+		return d.SemgrepConfig
+	case o.AllowRuntimeDownloads:
+		return "p/default"
+	}
+	return ""
+}
+
+// trivyCachePath is the Trivy cache (vulnerability DB) inside the image.
+const trivyCachePath = "/root/.cache/trivy"
+
+// trivyBase returns a Trivy container with the DB cache volume and the
+// configured DB repository. Trivy downloads its DB from that repository
+// into the cache when the cached copy is missing or older than a day.
+func (env *Env) trivyBase(spec Spec) (*dagger.Container, []string, error) {
+	ctr, err := env.withSource(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	ctr = ctr.WithMountedCache(trivyCachePath, env.cache(CacheTrivyDB))
+	common := []string{"--cache-dir", trivyCachePath, "--db-repository", env.Options.TrivyDBRepository,
+		"--severity", env.Options.TrivySeverities, "--exit-code", "0", "--no-progress"}
+	return ctr, common, nil
+}
+
+// TrivyFS scans the source for vulnerable dependencies, misconfigurations
+// and licences.
+var TrivyFS = toolStep{
+	spec: Spec{
+		Name:        "trivy-fs",
+		Phase:       PhaseSecurity,
+		Description: "trivy filesystem scan (vulnerabilities, misconfigurations, licences)",
+		ImageKey:    ImageTrivy,
+		Command: []string{"trivy", "fs", "--scanners", "vuln,misconfig,license", "--format", "sarif",
+			"--output", reportPath("trivy-fs.sarif"), "--cache-dir", trivyCachePath, "--db-repository", DefaultTrivyDBRepository, "."},
+		Reports:    []string{"trivy-fs.sarif"},
+		Gates:      []string{"critical-vulnerabilities", "licenses"},
+		ToolSource: "the trivy image; DB from the configured repository into the hmsci/trivy-db cache",
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		ctr, common, err := env.trivyBase(spec)
+		if err != nil {
+			return nil, err
+		}
+		args := append([]string{"trivy", "fs", "--scanners", "vuln,misconfig,license", "--format", "sarif",
+			"--output", reportPath("trivy-fs.sarif")}, common...)
+		ctr = run(ctr, append(args, ".")...)
+		return env.output(spec, ctr), nil
+	},
+}
+
+// Gitleaks scans the source tree (not the git history) for secrets and
+// redacts every secret in its output.
+var Gitleaks = toolStep{
+	spec: Spec{
+		Name:        "gitleaks",
+		Phase:       PhaseSecurity,
+		Description: "gitleaks secret detection",
+		ImageKey:    ImageGitleaks,
+		Command: []string{"gitleaks", "dir", ".", "--report-format", "sarif", "--report-path", reportPath("gitleaks.sarif"),
+			"--redact", "--exit-code", "0", "--no-banner"},
+		Reports:    []string{"gitleaks.sarif"},
+		Gates:      []string{"secrets"},
+		ToolSource: "the gitleaks image",
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		ctr, err := env.withSource(spec)
+		if err != nil {
+			return nil, err
+		}
+		ctr = run(ctr, spec.Command...)
+		return env.output(spec, ctr), nil
+	},
+}
+
+// osvCachePath holds osv-scanner's offline databases.
+const osvCachePath = "/root/.cache/osv-scanner"
+
+// OSVScanner checks the lockfiles against the OSV database: online through
+// the osv.dev API, or offline from databases kept in the hmsci/osv-db cache.
+var OSVScanner = toolStep{
+	spec: Spec{
+		Name:        "osv-scanner",
+		Phase:       PhaseSecurity,
+		Description: "osv-scanner dependency vulnerabilities",
+		ImageKey:    ImageOSVScanner,
+		Command: []string{"osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
+			"--output-file", reportPath("osv-scanner.sarif"), "."},
+		Reports:    []string{"osv-scanner.sarif"},
+		Gates:      []string{"critical-vulnerabilities"},
+		ToolSource: "the osv-scanner image",
+		Skip: func(d Detection, _ Options) (bool, string) {
+			if d.Lockfile == "" && !d.Go {
+				return true, "no lockfile and no go.mod in the source"
+			}
+			return false, ""
+		},
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		ctr, err := env.withSource(spec)
+		if err != nil {
+			return nil, err
+		}
+		args := []string{"osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
+			"--output-file", reportPath("osv-scanner.sarif")}
+		if env.Options.OSVOffline {
+			// NOTE: --local-db-path and the offline flags follow the
+			// osv-scanner v2 documentation; they were not run here.
+			ctr = ctr.WithMountedCache(osvCachePath, env.cache(CacheOSVDB))
+			args = append(args, "--offline-vulnerabilities", "--download-offline-databases", "--local-db-path", osvCachePath)
+		}
+		ctr = run(ctr, append(args, ".")...)
+		return env.output(spec, ctr), nil
+	},
+}
+
+const (
+	govulncheckPath    = "golang.org/x/vuln/cmd/govulncheck"
+	govulncheckVersion = "v1.1.4"
+)
+
+// Govulncheck reports known vulnerabilities that the Go code reaches.
+var Govulncheck = toolStep{
+	spec: Spec{
+		Name:        "govulncheck",
+		Phase:       PhaseSecurity,
+		Description: "govulncheck reachable Go vulnerabilities",
+		ImageKey:    ImageGo,
+		Command:     []string{"go", "tool", "govulncheck", "-format", "sarif", "./..."},
+		Reports:     []string{"govulncheck.sarif"},
+		Gates:       []string{"critical-vulnerabilities"},
+		ToolSource:  "the golang image; govulncheck from a go.mod tool directive (or go run with runtime downloads)",
+		Skip: func(d Detection, o Options) (bool, string) {
+			if skip, reason := skipUnlessGo(d, o); skip {
+				return skip, reason
+			}
+			if !d.HasGoTool(govulncheckPath) && !o.AllowRuntimeDownloads {
+				return true, "govulncheck is not a go.mod tool directive and runtime downloads are off: run `go get -tool " + govulncheckPath + "@" + govulncheckVersion + "`"
+			}
+			return false, ""
+		},
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		ctr, err := env.withSource(spec)
+		if err != nil {
+			return nil, err
+		}
+		ctr = env.withGoCaches(ctr)
+		args := []string{"go", "tool", "govulncheck"}
+		if !env.Detection.HasGoTool(govulncheckPath) {
+			args = []string{"go", "run", govulncheckPath + "@" + govulncheckVersion}
+		}
+		if env.Options.GoVulnDB != "" {
+			args = append(args, "-db", env.Options.GoVulnDB)
+		}
+		args = append(args, "-format", "sarif", "./...")
+		ctr = runTo(ctr, reportPath("govulncheck.sarif"), args...)
+		return env.output(spec, ctr), nil
+	},
+}
+
+// zapWorkPath is where zap-baseline.py reads and writes its files.
+const zapWorkPath = "/zap/wrk"
+
+// ZAP runs the OWASP ZAP baseline scan (passive) against the app service.
+// ZAP's baseline script writes JSON, not SARIF; the gates read the JSON.
+var ZAP = toolStep{
+	spec: Spec{
+		Name:        "zap",
+		Phase:       PhaseSecurity,
+		Description: "zap baseline dynamic scan",
+		ImageKey:    ImageZAP,
+		Command:     []string{"zap-baseline.py", "-t", "http://app:3000", "-J", "zap.json", "-I"},
+		Reports:     []string{"zap.json"},
+		Gates:       []string{"dast-findings"},
+		ToolSource:  "the zaproxy image",
+		Skip:        skipUnlessApp,
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		services, err := AppServices(env)
+		if err != nil {
+			return nil, fmt.Errorf("step %s: %w", spec.Name, err)
+		}
+		ctr, err := env.base(spec)
+		if err != nil {
+			return nil, err
+		}
+		ctr = ctr.WithDirectory(zapWorkPath, env.Client.Directory(), dagger.ContainerWithDirectoryOpts{Permissions: 0o777}).
+			WithWorkdir(zapWorkPath)
+		if services.App != nil {
+			ctr = ctr.WithServiceBinding(AppHost, services.App)
+		}
+		ctr = run(ctr, "zap-baseline.py", "-t", services.AppURL, "-J", "zap.json", "-I")
+		ctr = ctr.WithExec([]string{"cp", zapWorkPath + "/zap.json", reportPath("zap.json")},
+			dagger.ContainerWithExecOpts{Expect: dagger.ReturnTypeAny})
+		return env.output(spec, ctr), nil
+	},
+}
+
+// LicenseCheck builds a CycloneDX SBOM of the source's dependencies with
+// syft; the licence gate compares its licences with the allow and deny lists.
+var LicenseCheck = toolStep{
+	spec: Spec{
+		Name:        "license-check",
+		Phase:       PhaseSecurity,
+		Description: "source SBOM for the licence check",
+		ImageKey:    ImageSyft,
+		Command:     []string{"/syft", "scan", "dir:" + SourcePath, "-o", "cyclonedx-json=" + reportPath("sbom-source.cdx.json")},
+		Reports:     []string{"sbom-source.cdx.json"},
+		Gates:       []string{"licenses"},
+		ToolSource:  "the syft image",
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		ctr, err := env.withSource(spec)
+		if err != nil {
+			return nil, err
+		}
+		ctr = ctr.WithEnvVariable("SYFT_CHECK_FOR_APP_UPDATE", "false")
+		ctr = run(ctr, spec.Command...)
+		return env.output(spec, ctr), nil
+	},
+}
+
+// Snyk runs `snyk test` on every project in the source with the token as
+// a secret variable.
+var Snyk = toolStep{
+	spec: Spec{
+		Name:        "snyk",
+		Phase:       PhaseSecurity,
+		Description: "snyk dependency scan",
+		ImageKey:    ImageSnyk,
+		Command:     []string{"snyk", "test", "--all-projects", "--sarif-file-output=" + reportPath("snyk.sarif")},
+		Reports:     []string{"snyk.sarif"},
+		Gates:       []string{"critical-vulnerabilities"},
+		Optional:    true,
+		ToolSource:  "the snyk image",
+		Skip: func(_ Detection, o Options) (bool, string) {
+			if o.SnykToken == nil {
+				return true, "no Snyk token secret configured"
+			}
+			return false, ""
+		},
+	},
+	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+		ctr, err := env.withSource(spec)
+		if err != nil {
+			return nil, err
+		}
+		ctr = ctr.WithSecretVariable("SNYK_TOKEN", env.Options.SnykToken).
+			WithEnvVariable("SNYK_DISABLE_ANALYTICS", "1")
+		ctr = run(ctr, spec.Command...)
+		return env.output(spec, ctr), nil
+	},
+}
