@@ -39,8 +39,8 @@ func fullDetection(t *testing.T) Detection {
 	return Detection{
 		Root: root, Node: true, TypeScript: true, TSConfig: "tsconfig.json",
 		PackageManager: "npm", Lockfile: "package-lock.json",
-		Scripts:        map[string]string{"migrate:up": "node migrate up", "migrate:down": "node migrate down"},
-		Dependencies:   deps, TestFramework: "jest",
+		Scripts:      map[string]string{"migrate:up": "node migrate up", "migrate:down": "node migrate down"},
+		Dependencies: deps, TestFramework: "jest",
 		Playwright: true, PlaywrightVersion: "1.50.1",
 		Go: true, GoModules: []string{"."},
 		GoTools:           []string{goJUnitReportPath + "/cmd/go-junit-report", govulncheckPath},
