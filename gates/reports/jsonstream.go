@@ -100,25 +100,42 @@ func (s *jsonStream) fail(value string, format string, args ...any) *ParseError 
 // any pending ',' or ':' separator, which is where encoding/json counts
 // UnmarshalTypeError offsets from.
 func (s *jsonStream) valueStart() int64 {
+	base, _ := s.valueOffsets()
+	return base
+}
+
+// valueOffsets returns valueStart and the offset of the first byte of the
+// next value, past white space, which is where errors about the whole value
+// point.
+func (s *jsonStream) valueOffsets() (base, first int64) {
 	off := s.dec.InputOffset()
+	base, first = off, off
 	buf, ok := s.dec.Buffered().(io.ByteReader)
 	if !ok {
-		return off
+		return base, first
 	}
-	for skipped := int64(0); ; skipped++ {
+	sawSeparator := false
+	for pos := off; ; pos++ {
 		c, err := buf.ReadByte()
 		if err != nil {
-			return off
+			return base, pos
 		}
-		switch c {
-		case ' ', '\t', '\r', '\n':
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 			continue
-		case ',', ':':
-			return off + skipped + 1
-		default:
-			return off
+		case (c == ',' || c == ':') && !sawSeparator:
+			sawSeparator = true
+			base = pos + 1
+			continue
 		}
+		return base, pos
 	}
+}
+
+// firstByte returns the offset of the first byte of the next value.
+func (s *jsonStream) firstByte() int64 {
+	_, first := s.valueOffsets()
+	return first
 }
 
 // convert turns an encoding/json error into a positioned ParseError. base
@@ -204,7 +221,7 @@ func (s *jsonStream) more() bool { return s.dec.More() }
 
 // expectDelim reads one token and fails unless it is want.
 func (s *jsonStream) expectDelim(want json.Delim, what string) error {
-	off := s.valueStart()
+	off := s.firstByte()
 	tok, err := s.token()
 	if err != nil {
 		return err
@@ -234,13 +251,13 @@ func (s *jsonStream) key() (string, bool, error) {
 
 // end checks that nothing but white space follows the top-level value.
 func (s *jsonStream) end() error {
-	off := s.valueStart()
+	base, off := s.valueOffsets()
 	tok, err := s.dec.Token()
 	if errors.Is(err, io.EOF) {
 		return nil
 	}
 	if err != nil {
-		return s.convert(err, off)
+		return s.convert(err, base)
 	}
 	return s.errorAt(off, tokenText(tok), errors.New("invalid JSON: unexpected data after the top-level value"))
 }

@@ -168,7 +168,7 @@ func (p *sarifScanner) log() error {
 		}
 		switch key {
 		case "version":
-			off := s.valueStart()
+			off := s.firstByte()
 			if err := s.decode(&version); err != nil {
 				return err
 			}
@@ -229,7 +229,7 @@ func (p *sarifScanner) run() error {
 		}
 		switch key {
 		case "tool":
-			off := s.valueStart()
+			off := s.firstByte()
 			tool = &sarifTool{}
 			if err := s.decode(tool); err != nil {
 				return err
@@ -249,7 +249,7 @@ func (p *sarifScanner) run() error {
 				return err
 			}
 			for s.more() {
-				off := s.valueStart()
+				off := s.firstByte()
 				var res sarifResult
 				if err := s.decode(&res); err != nil {
 					return err

@@ -109,7 +109,7 @@ func strykerFiles(s *jsonStream, m *Mutation) error {
 		if !ok {
 			return nil
 		}
-		off := s.valueStart()
+		off := s.firstByte()
 		var f strykerFile
 		if err := s.decode(&f); err != nil {
 			return err
