@@ -246,12 +246,14 @@ func registerFilterFunctions() {
 		}
 		return ev.typeOperator("ofType", focus, spec)
 	})
+	// The function form as() filters like ofType() instead of failing on more than one item:
+	// the R4 invariant dom-3 applies it to descendants(), and the HL7 validator accepts that.
 	register("as", 1, 1, func(ev *evaluator, focus Collection, args []*astNode, _ *scope) (Collection, error) {
 		spec, ok := typeSpecFromArgument(args[0])
 		if !ok {
 			return nil, ev.fail("as() requires a type name")
 		}
-		return ev.typeOperator("as", focus, spec)
+		return ev.typeOperator("ofType", focus, spec)
 	})
 	register("is", 1, 1, func(ev *evaluator, focus Collection, args []*astNode, _ *scope) (Collection, error) {
 		spec, ok := typeSpecFromArgument(args[0])

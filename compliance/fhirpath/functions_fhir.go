@@ -120,7 +120,7 @@ func registerFHIRFunctions() {
 		}
 		return boolResult(true), nil
 	})
-	for _, name := range []string{"conformsTo", "elementDefinition", "slice", "checkModifiers", "lowBoundary", "highBoundary", "precision"} {
+	for _, name := range []string{"conformsTo", "elementDefinition", "slice", "checkModifiers"} {
 		unsupportedName := name
 		register(name, 0, 2, func(ev *evaluator, _ Collection, _ []*astNode, _ *scope) (Collection, error) {
 			return nil, ev.unsupported("%s() is not implemented", unsupportedName)

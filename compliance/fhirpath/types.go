@@ -49,6 +49,13 @@ func systemTypeName(value any) string {
 // isOfType reports whether an item is of the type spec or a subtype.
 func (ev *evaluator) isOfType(item any, spec typeSpecifier) bool {
 	if node, ok := item.(*Node); ok {
+		if spec.namespace == "" && systemTypes[spec.name] && node.Value != nil {
+			// An unqualified System name also matches a FHIR primitive of that kind, so
+			// that the R4 invariant que-7 "answer is Boolean" holds for answerBoolean.
+			// NOTE: the official suite expects Patient.active.is(Boolean) to be false.
+			value, _ := primitive(node)
+			return systemTypeName(value) == spec.name
+		}
 		if spec.namespace == "System" {
 			return false
 		}

@@ -27,6 +27,15 @@ var ucumTimeSeconds = map[string]string{
 	"min": "60", "h": "3600", "d": "86400", "wk": "604800", "a": "31557600", "mo": "2629800",
 }
 
+// ucumCustomaryUnits are UCUM customary units with their factor to a metric base unit.
+var ucumCustomaryUnits = map[string]struct {
+	base   string
+	factor string
+}{
+	"[in_i]": {"m", "0.0254"}, "[ft_i]": {"m", "0.3048"}, "[yd_i]": {"m", "0.9144"},
+	"[mi_i]": {"m", "1609.344"}, "[lb_av]": {"g", "453.59237"}, "[oz_av]": {"g", "28.349523125"},
+}
+
 // ucumCanonical returns the base unit of a unit and the factor that converts a value in the
 // unit to that base.
 func ucumCanonical(unit string) (string, Decimal, bool) {
@@ -36,6 +45,10 @@ func ucumCanonical(unit string) (string, Decimal, bool) {
 	if seconds, ok := ucumTimeSeconds[unit]; ok {
 		factor, _ := ParseDecimal(seconds)
 		return "s", factor, true
+	}
+	if custom, ok := ucumCustomaryUnits[unit]; ok {
+		factor, _ := ParseDecimal(custom.factor)
+		return custom.base, factor, true
 	}
 	if unit == "L" {
 		unit = "l"

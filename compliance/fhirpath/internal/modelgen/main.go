@@ -1,13 +1,17 @@
-// Command modelgen writes the FHIR R4 element table that the fhirpath tests use as their
-// model. It reads the StructureDefinitions from the Bundle-types.json and
+// Command modelgen writes the FHIR R4 element table and constraint list that the fhirpath
+// tests use. It reads the StructureDefinitions from the Bundle-types.json and
 // Bundle-resources.json files of the hl7.fhir.r4.examples 4.0.1 npm package (CC0) and writes
-// one line per element, sorted, so that the output is deterministic:
+// one line per record, sorted, so that the output is deterministic. The element table has
 //
 //	base <TAB> type <TAB> base type
 //	elem <TAB> path <TAB> type[,type...]   (a choice element keeps its [x] suffix)
 //	ref  <TAB> path <TAB> referenced path  (contentReference)
 //
-// Usage: go run ./compliance/fhirpath/internal/modelgen PACKAGE_DIR OUTPUT.gz
+// and the constraint list has
+//
+//	path <TAB> key <TAB> severity <TAB> FHIRPath expression
+//
+// Usage: go run ./compliance/fhirpath/internal/modelgen PACKAGE_DIR ELEMENTS.gz CONSTRAINTS.gz
 package main
 
 import (
@@ -31,7 +35,12 @@ type structureDefinition struct {
 		Element []struct {
 			Path             string `json:"path"`
 			ContentReference string `json:"contentReference"`
-			Type             []struct {
+			Constraint       []struct {
+				Key        string `json:"key"`
+				Severity   string `json:"severity"`
+				Expression string `json:"expression"`
+			} `json:"constraint"`
+			Type []struct {
 				Code      string `json:"code"`
 				Extension []struct {
 					URL      string `json:"url"`
@@ -49,66 +58,72 @@ type bundle struct {
 }
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: modelgen PACKAGE_DIR OUTPUT.gz")
+	if len(os.Args) != 4 {
+		fmt.Fprintln(os.Stderr, "usage: modelgen PACKAGE_DIR ELEMENTS.gz CONSTRAINTS.gz")
 		os.Exit(2)
 	}
-	lines, err := collect(os.Args[1])
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "modelgen:", err)
-		os.Exit(1)
+	elements, constraints, err := collect(os.Args[1])
+	if err == nil {
+		err = write(os.Args[2], elements)
 	}
-	if err := write(os.Args[2], lines); err != nil {
+	if err == nil {
+		err = write(os.Args[3], constraints)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "modelgen:", err)
 		os.Exit(1)
 	}
 }
 
-func collect(dir string) ([]string, error) {
+func collect(dir string) (elements, constraints []string, err error) {
 	seen := map[string]bool{}
-	var lines []string
-	add := func(line string) {
+	add := func(lines *[]string, line string) {
 		if !seen[line] {
 			seen[line] = true
-			lines = append(lines, line)
+			*lines = append(*lines, line)
 		}
 	}
 	for _, name := range []string{"Bundle-types.json", "Bundle-resources.json"} {
 		path := filepath.Join(dir, name)
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
+			return nil, nil, fmt.Errorf("read %s: %w", path, err)
 		}
 		var b bundle
 		if err := json.Unmarshal(data, &b); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", path, err)
+			return nil, nil, fmt.Errorf("parse %s: %w", path, err)
 		}
 		for _, entry := range b.Entry {
 			var header struct {
 				ResourceType string `json:"resourceType"`
 			}
 			if err := json.Unmarshal(entry.Resource, &header); err != nil {
-				return nil, fmt.Errorf("parse %s: %w", path, err)
+				return nil, nil, fmt.Errorf("parse %s: %w", path, err)
 			}
 			if header.ResourceType != "StructureDefinition" {
 				continue
 			}
 			var sd structureDefinition
 			if err := json.Unmarshal(entry.Resource, &sd); err != nil {
-				return nil, fmt.Errorf("parse %s: %w", path, err)
+				return nil, nil, fmt.Errorf("parse %s: %w", path, err)
 			}
 			if sd.ResourceType != "StructureDefinition" || sd.Derivation == "constraint" || sd.Kind == "logical" {
 				continue
 			}
 			if base := lastSegment(sd.BaseDefinition); base != "" {
-				add("base\t" + sd.Type + "\t" + base)
+				add(&elements, "base\t"+sd.Type+"\t"+base)
 			}
 			for _, element := range sd.Snapshot.Element {
+				for _, c := range element.Constraint {
+					if c.Expression != "" && !strings.ContainsAny(c.Expression, "\t\n") {
+						add(&constraints, element.Path+"\t"+c.Key+"\t"+c.Severity+"\t"+c.Expression)
+					}
+				}
 				if !strings.Contains(element.Path, ".") {
 					continue
 				}
 				if element.ContentReference != "" {
-					add("ref\t" + element.Path + "\t" + strings.TrimPrefix(element.ContentReference, "#"))
+					add(&elements, "ref\t"+element.Path+"\t"+strings.TrimPrefix(element.ContentReference, "#"))
 					continue
 				}
 				var types []string
@@ -116,13 +131,14 @@ func collect(dir string) ([]string, error) {
 					types = append(types, typeCode(t.Code, t.Extension))
 				}
 				if len(types) > 0 {
-					add("elem\t" + element.Path + "\t" + strings.Join(types, ","))
+					add(&elements, "elem\t"+element.Path+"\t"+strings.Join(types, ","))
 				}
 			}
 		}
 	}
-	sort.Strings(lines)
-	return lines, nil
+	sort.Strings(elements)
+	sort.Strings(constraints)
+	return elements, constraints, nil
 }
 
 // typeCode maps the System type codes of id and value elements to the FHIR type the
