@@ -106,6 +106,10 @@ func migrationCommands(d Detection, o Options) ([]string, []string) {
 			return []string{"npm", "run", pair[0]}, []string{"npm", "run", pair[1]}
 		}
 	}
+	// A single "migrate" script taking the direction as its argument.
+	if _, ok := d.Scripts["migrate"]; ok {
+		return []string{"npm", "run", "migrate", "--", "up"}, []string{"npm", "run", "migrate", "--", "down"}
+	}
 	return nil, nil
 }
 
@@ -125,6 +129,11 @@ func (env *Env) migrations(services *Services) (*dagger.Container, error) {
 	ctr, err := env.nodeDeps(Spec{Name: "migrations", ImageKey: ImageNode})
 	if err != nil {
 		return nil, err
+	}
+	if _, ok := env.Detection.Scripts["build"]; ok {
+		// Migration scripts often run compiled output; a failed build is
+		// an error of the step, not a migration result.
+		ctr = ctr.WithExec([]string{"npm", "run", "build"})
 	}
 	ctr = env.withBackends(ctr, services)
 	log := shellQuote(reportPath("migrations.log"))
