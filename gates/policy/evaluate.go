@@ -67,15 +67,15 @@ var gateSpecs = []gateSpec{
 	{name: "secrets", title: "Secrets", cmp: atMost, unit: "findings", steps: []string{"gitleaks", "trivy-fs"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("gitleaks", "no gitleaks or Trivy SARIF report", "trivy")},
 	{name: "critical-vulnerabilities", title: "Vulnerabilities", cmp: atMost, unit: "findings", steps: []string{"trivy-fs", "osv-scanner", "govulncheck", "semgrep", "snyk", "trivy-image", "zap"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("trivy", "no vulnerability scanner SARIF report (Trivy, OSV-Scanner, Grype, Snyk, Semgrep, govulncheck)", "osv-scanner", "grype", "snyk", "semgrep", "govulncheck", "codeql", "gosec", "zap")},
 	{name: "licenses", title: "Licence policy", cmp: atMost, unit: "components", steps: []string{"sbom", "license-check"}, formats: []reports.Format{reports.FormatCycloneDX}, measure: measureLicenses},
-	{name: "hipaa-critical", title: "HIPAA critical violations", cmp: atMost, unit: "findings", steps: []string{"hipaa", "phi-scan"}, measure: findingCount(ToolHIPAA, "no hmsci-hipaa result", ToolPHI)},
-	{name: "phi-exposure", title: "PHI exposure", cmp: atMost, unit: "findings", steps: []string{"phi-scan"}, measure: findingCount(ToolPHI, "no hmsci-phi result")},
+	{name: "hipaa-critical", title: "HIPAA critical violations", cmp: atMost, unit: "findings", steps: []string{"hipaa", "phi-scan"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount(ToolHIPAA, "no hmsci-hipaa or hmsci-phi result or SARIF report", ToolPHI)},
+	{name: "phi-exposure", title: "PHI exposure", cmp: atMost, unit: "findings", steps: []string{"phi-scan"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount(ToolPHI, "no hmsci-phi result or SARIF report (go run ./ci phi --format sarif writes one)")},
 	{name: "audit-trail", title: "Audit trail coverage", cmp: atLeast, unit: "%", steps: []string{"hipaa"}, measure: measureRatio(ToolHIPAA, RatioAuditTrail)},
 	{name: "phi-encrypted", title: "PHI encrypted", cmp: mustHold, steps: []string{"hipaa"}, measure: measureCheck(ToolHIPAA, CheckPHIEncrypted)},
 	{name: "rbac-enforced", title: "RBAC enforced", cmp: mustHold, steps: []string{"hipaa"}, measure: measureCheck(ToolHIPAA, CheckRBACEnforced)},
 	{name: "phi-masked", title: "PHI masked", cmp: mustHold, steps: []string{"hipaa"}, measure: measureCheck(ToolHIPAA, CheckPHIMasked)},
 	{name: "fhir-conformance", title: "FHIR conformance", cmp: atLeast, unit: "%", steps: []string{"fhir-validate"}, measure: measureFHIR},
 	{name: "infrastructure-critical", title: "Infrastructure findings", cmp: atMost, unit: "findings", steps: []string{"kubeconform", "kube-policy", "conftest-k8s", "tflint", "trivy-config", "terraform-policy"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount(ToolKube, "no Kubernetes or Terraform check result", ToolTerraform, "kubeconform", "checkov", "tflint", "conftest")},
-	{name: "pss-restricted", title: "Pod Security restricted", cmp: atMost, unit: "violations", steps: []string{"kube-policy"}, measure: findingCount(ToolKube, "no hmsci-kube result")},
+	{name: "pss-restricted", title: "Pod Security restricted", cmp: atMost, unit: "violations", steps: []string{"kube-policy"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount(ToolKube, "no hmsci-kube result or SARIF report")},
 	{name: "lighthouse-performance", title: "Lighthouse performance", cmp: atLeast, unit: "", steps: []string{"lighthouse"}, formats: []reports.Format{reports.FormatLighthouse}, measure: measureLighthouse(false)},
 	{name: "lighthouse-accessibility", title: "Lighthouse accessibility", cmp: atLeast, unit: "", steps: []string{"lighthouse"}, formats: []reports.Format{reports.FormatLighthouse}, measure: measureLighthouse(true)},
 	{name: "response-time", title: "Response time p95", cmp: lessThan, unit: "ms", steps: []string{"k6"}, formats: []reports.Format{reports.FormatK6}, measure: measureLoad(loadP95)},
@@ -297,6 +297,11 @@ func (e *evaluation) missingReason(spec gateSpec, missing string) string {
 	}
 	if len(notRun) > 0 {
 		return strings.Join(notRun, "; ")
+	}
+	if len(spec.formats) == 0 {
+		// Only an in-process analyzer or a step's console output feeds
+		// this gate, so no report file could have supplied it.
+		return "result missing: " + missing
 	}
 	where := ""
 	if e.in.ReportsDir != "" {

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/hms-enterprise/hmsci/config"
+	"github.com/hms-enterprise/hmsci/gates"
+	"github.com/hms-enterprise/hmsci/gates/policy"
+	"github.com/hms-enterprise/hmsci/gates/render"
+	"github.com/hms-enterprise/hmsci/gates/reports"
+)
+
+// gateFlags are the flags of "ci gate".
+type gateFlags struct {
+	reports string
+	policy  string
+	out     string
+	root    string
+}
+
+func init() {
+	var f gateFlags
+	register(&command{
+		name:    "gate",
+		summary: "evaluate the policy gates on a directory of tool reports; exit 1 if a blocking gate failed",
+		usage:   "--reports DIR [--policy hmsci.yaml] [--out DIR] [--root DIR]",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&f.reports, "reports", "", "directory searched recursively for SARIF, LCOV, Cobertura, Go coverprofile, JUnit, Stryker, k6, Lighthouse and CycloneDX reports (required)")
+			fs.StringVar(&f.policy, "policy", config.DefaultFile, "policy file; the built-in defaults apply if it does not exist")
+			fs.StringVar(&f.out, "out", "hmsci-reports", "directory for summary.md, result.json, gates.junit.xml, hmsci.sarif and dashboard.html")
+			fs.StringVar(&f.root, "root", ".", "source root: absolute paths in reports under it are made relative, so policy path globs match")
+		},
+		run: func(ctx context.Context, env *environment, args []string) error {
+			return runGate(ctx, env, f, args)
+		},
+	})
+}
+
+// runGate evaluates the reports in f.reports. It returns exitError{2} for
+// usage errors and an invalid policy, and exitError{1} when a blocking gate
+// failed.
+func runGate(_ context.Context, env *environment, f gateFlags, args []string) error {
+	usage := func(format string, a ...any) error {
+		fmt.Fprintf(env.stderr, "ci gate: "+format+"\n", a...)
+		return exitError{code: 2}
+	}
+	if len(args) > 0 {
+		return usage("unexpected argument %q: name the reports directory with --reports", args[0])
+	}
+	if f.reports == "" {
+		return usage("missing --reports DIR: name the directory that holds the tool reports, such as hmsci-reports")
+	}
+	info, err := os.Stat(f.reports)
+	if err != nil {
+		return usage("reports directory %s: %v", f.reports, errors.Unwrap(err))
+	}
+	if !info.IsDir() {
+		return usage("--reports %s is a file: name the directory that contains it", f.reports)
+	}
+	root, err := filepath.Abs(f.root)
+	if err != nil {
+		return usage("invalid --root %q: %v", f.root, err)
+	}
+
+	cfg, err := config.Load(f.policy)
+	if err != nil {
+		fmt.Fprintln(env.stderr, err)
+		return usage("invalid policy %s: fix the errors above, or run 'go run ./ci config validate --policy %s'", f.policy, f.policy)
+	}
+
+	in, err := gateInputs(cfg, f, root)
+	if err != nil {
+		return err
+	}
+	for _, e := range in.ReportErrors {
+		fmt.Fprintf(env.stderr, "warning: %v\n", e)
+	}
+
+	result := policy.Run(cfg, in, f.reports)
+	result.Notes = append([]string{"policy: " + cfg.Source}, result.Notes...)
+	if _, err := render.WriteAll(f.out, result); err != nil {
+		return err
+	}
+	if err := render.Table(env.stdout, result); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "renderings written to %s\n", f.out)
+
+	if summary := env.getenv("GITHUB_STEP_SUMMARY"); summary != "" {
+		if err := appendMarkdown(summary, result); err != nil {
+			return err
+		}
+	}
+	if result.Blocked() {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+// gateInputs scans the reports directory. Files that an earlier `ci gate`
+// wrote into it are skipped, because counting the merged SARIF or the gate
+// JUnit again would double findings and turn gates into test cases.
+func gateInputs(cfg *config.Config, f gateFlags, root string) (policy.Inputs, error) {
+	own := map[string]bool{}
+	for _, name := range render.OutputFiles {
+		abs, err := filepath.Abs(filepath.Join(f.out, name))
+		if err != nil {
+			return policy.Inputs{}, fmt.Errorf("resolve output path: %w", err)
+		}
+		own[abs] = true
+	}
+	isOwn := func(path string) bool {
+		abs, err := filepath.Abs(path)
+		return err == nil && own[abs]
+	}
+
+	in := policy.Inputs{ReportsDir: f.reports, Root: root, SARIFTallies: map[string]*policy.Tally{}}
+	_ = filepath.WalkDir(f.reports, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && !isOwn(path) {
+			in.FilesScanned++
+		}
+		return nil
+	})
+
+	reps, errs := reports.ScanDir(f.reports)
+	for _, rep := range reps {
+		if isOwn(rep.Path) {
+			continue
+		}
+		in.Reports = append(in.Reports, rep)
+		if rep.SARIF != nil && rep.SARIF.FindingsOmitted > 0 {
+			// The parsed report keeps only the first findings; count the
+			// whole log again by streaming it.
+			tally, err := tallyFile(cfg, root, rep.Path)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			in.SARIFTallies[rep.Path] = tally
+		}
+	}
+	for _, e := range errs {
+		var pe *reports.ParseError
+		if errors.As(e, &pe) && isOwn(pe.Path) {
+			continue
+		}
+		in.ReportErrors = append(in.ReportErrors, e)
+	}
+	slices.SortFunc(in.Reports, func(a, b *reports.Report) int {
+		switch {
+		case a.Path < b.Path:
+			return -1
+		case a.Path > b.Path:
+			return 1
+		}
+		return 0
+	})
+	return in, nil
+}
+
+func tallyFile(cfg *config.Config, root, path string) (*policy.Tally, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open report %s: %w", path, err)
+	}
+	defer file.Close()
+	return policy.TallySARIF(cfg, root, path, file)
+}
+
+func appendMarkdown(path string, result *gates.Result) error {
+	file, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("open GITHUB_STEP_SUMMARY: %w", err)
+	}
+	if err := render.Markdown(file, result); err != nil {
+		file.Close()
+		return fmt.Errorf("write GITHUB_STEP_SUMMARY %s: %w", path, err)
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("write GITHUB_STEP_SUMMARY %s: %w", path, err)
+	}
+	return nil
+}
