@@ -42,29 +42,31 @@ var ImageBuild = toolStep{
 	},
 }
 
-// imageCheckScript reads the OCI archive and the root filesystem of the
-// image and writes image-config.json (the OCI config blob),
-// image-manifest.json and image-check.json. JSON is compacted with tr so
-// grep can pick digests without a JSON parser in busybox.
+// imageCheckScript reads the OCI archive $IMAGE_TAR and the unpacked root
+// filesystem $ROOTFS of the image, and writes image-config.json (the OCI
+// config blob), image-manifest.json and image-check.json to $R. JSON is
+// compacted with tr so grep can pick digests without a JSON parser in
+// busybox.
 const imageCheckScript = `set -u
-R=` + ReportsPath + `
-mkdir -p /tmp/oci && tar -xf ` + imageTarPath + ` -C /tmp/oci || exit 1
-blob() { echo /tmp/oci/blobs/sha256/$(echo "$1" | cut -d: -f2); }
-manifest=$(tr -d ' \n\t' < /tmp/oci/index.json | grep -o '"digest":"sha256:[0-9a-f]*"' | head -n 1 | cut -d'"' -f4)
-tr -d '\n' < "$(blob "$manifest")" > $R/image-manifest.json
-config=$(tr -d ' \n\t' < $R/image-manifest.json | grep -o '"config":{[^}]*}' | grep -o 'sha256:[0-9a-f]*')
-cp "$(blob "$config")" $R/image-config.json
-layers=$(tr -d ' \n\t' < $R/image-manifest.json | grep -o '"layers":\[.*\]' | grep -o '"digest"' | wc -l)
+W=$(mktemp -d)
+tar -xf "$IMAGE_TAR" -C "$W" || exit 1
+blob() { echo "$W/blobs/sha256/$(echo "$1" | cut -d: -f2)"; }
+compact() { tr -d ' \n\t' < "$1"; }
+manifest=$(compact "$W/index.json" | grep -o '"digest":"sha256:[0-9a-f]*"' | head -n 1 | cut -d'"' -f4)
+compact "$(blob "$manifest")" > "$R/image-manifest.json"
+config=$(compact "$R/image-manifest.json" | grep -o '"config":{[^}]*}' | grep -o 'sha256:[0-9a-f]*')
+cp "$(blob "$config")" "$R/image-config.json"
+layers=$(compact "$R/image-manifest.json" | grep -o '"layers":\[.*\]' | grep -o '"digest"' | wc -l)
 compressed=0
-for s in $(tr -d ' \n\t' < $R/image-manifest.json | grep -o '"layers":\[.*\]' | grep -o '"size":[0-9]*' | cut -d: -f2); do compressed=$((compressed + s)); done
-user=$(tr -d '\n' < $R/image-config.json | grep -o '"User":"[^"]*"' | head -n 1 | cut -d'"' -f4)
-rootfs_kib=$(du -sk /image | cut -f1)
-list() { out=""; for f in "$@"; do if [ -e "/image/$f" ] || [ -L "/image/$f" ]; then out="$out\"/$f\","; fi; done; echo "[${out%,}]"; }
+for s in $(compact "$R/image-manifest.json" | grep -o '"layers":\[.*\]' | grep -o '"size":[0-9]*' | cut -d: -f2); do compressed=$((compressed + s)); done
+user=$(tr -d '\n' < "$R/image-config.json" | grep -o '"User": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/')
+rootfs_kib=$(du -sk "$ROOTFS" | cut -f1)
+list() { out=""; for f in "$@"; do if [ -e "$ROOTFS/$f" ] || [ -L "$ROOTFS/$f" ]; then out="$out\"/$f\","; fi; done; echo "[${out%,}]"; }
 shells=$(list bin/sh bin/bash bin/ash bin/dash bin/zsh usr/bin/sh usr/bin/bash usr/bin/dash bin/busybox)
 pms=$(list usr/bin/apt usr/bin/apt-get usr/bin/dpkg sbin/apk usr/bin/yum usr/bin/dnf usr/bin/microdnf usr/bin/rpm usr/bin/zypper)
 langpms=$(list usr/local/bin/npm usr/bin/npm usr/local/bin/pip usr/bin/pip usr/bin/pip3 usr/local/bin/pip3 usr/bin/gem)
 printf '{"user":"%s","layers":%d,"compressedBytes":%d,"rootfsBytes":%d,"shells":%s,"packageManagers":%s,"languagePackageManagers":%s,"requireMinimal":%s}\n' \
-  "$user" "$layers" "$compressed" "$((rootfs_kib * 1024))" "$shells" "$pms" "$langpms" "${REQUIRE_MINIMAL}" > $R/image-check.json
+  "$user" "$layers" "$compressed" "$((rootfs_kib * 1024))" "$shells" "$pms" "$langpms" "$REQUIRE_MINIMAL" > "$R/image-check.json"
 `
 
 // imageCheck returns the container that inspects the built image.
@@ -85,6 +87,9 @@ func (env *Env) imageCheck() (*dagger.Container, error) {
 		WithMountedFile(imageTarPath, image.AsTarball()).
 		WithMountedDirectory("/image", image.Rootfs()).
 		WithEnvVariable("REQUIRE_MINIMAL", minimal).
+		WithEnvVariable("IMAGE_TAR", imageTarPath).
+		WithEnvVariable("ROOTFS", "/image").
+		WithEnvVariable("R", ReportsPath).
 		WithExec([]string{"sh", "-c", imageCheckScript}), nil
 }
 
