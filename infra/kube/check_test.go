@@ -589,3 +589,82 @@ func TestParseErrorLines(t *testing.T) {
 		})
 	}
 }
+
+const exampleManifests = "../../examples/hms-app/deploy/k8s"
+
+func TestExampleAppManifests(t *testing.T) {
+	if _, err := os.Stat(exampleManifests); err != nil {
+		t.Skipf("example app manifests not present: %v", err)
+	}
+	report, err := Check(context.Background(), exampleManifests, []string{"."}, Options{ProductionPaths: []string{"**"}})
+	require.NoError(t, err)
+	assert.Positive(t, report.Objects)
+	assert.Empty(t, locations(report.Findings), "the example app is meant to pass every native check")
+}
+
+func TestExampleAppPlantedFaults(t *testing.T) {
+	if _, err := os.Stat(exampleManifests); err != nil {
+		t.Skipf("example app manifests not present: %v", err)
+	}
+	tests := []struct {
+		name string
+		file string
+		old  string
+		new  string
+		// marker is text on the line the finding must point at, in
+		// markerFile (default: file).
+		marker     string
+		markerFile string
+		want       []string
+	}{
+		{name: "privileged pod", file: "deployment-blue.yaml", old: "privileged: false", new: "privileged: true", marker: "privileged: true", want: []string{"kube/pss-privileged"}},
+		{name: "host path", file: "deployment-green.yaml", old: "emptyDir:\n            sizeLimit: 64Mi", new: "hostPath:\n            path: /var/run", marker: "hostPath:", want: []string{"kube/pss-host-path"}},
+		{name: "wildcard role", file: "rbac.yaml", old: "verbs: ['get']", new: "verbs: ['*']", marker: "verbs: ['*']", want: []string{"kube/rbac-wildcard"}},
+		{name: "unpinned image", file: "deployment-blue.yaml", old: "@sha256:" + strings.Repeat("0", 64), new: "", marker: "image: registry.example.org/hms/hms-app:1.0.0", want: []string{"kube/image-not-pinned"}},
+		{name: "cluster admin binding", file: "rbac.yaml", marker: "  - kind: ServiceAccount # planted", want: []string{"kube/rbac-cluster-admin-binding"}},
+		{name: "missing network policy", file: "networkpolicy.yaml", marker: "apiVersion: v1\nkind: Namespace", markerFile: "namespace.yaml",
+			want: []string{"kube/networkpolicy-default-deny-egress", "kube/networkpolicy-default-deny-ingress"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			copyDir(t, exampleManifests, root)
+			path := filepath.Join(root, tt.file)
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			content := string(data)
+			switch tt.name {
+			case "cluster admin binding":
+				content += "\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: planted\nsubjects:\n  - kind: ServiceAccount # planted\n    name: hms-app\n    namespace: hms\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\n"
+			case "missing network policy":
+				require.NoError(t, os.Remove(path))
+			default:
+				require.Contains(t, content, tt.old)
+				content = strings.Replace(content, tt.old, tt.new, 1)
+			}
+			if tt.name != "missing network policy" {
+				require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
+			}
+
+			report, err := Check(context.Background(), root, []string{"."}, Options{})
+			require.NoError(t, err)
+
+			markerFile := tt.file
+			if tt.markerFile != "" {
+				markerFile = tt.markerFile
+			}
+			markerData, err := os.ReadFile(filepath.Join(root, markerFile))
+			require.NoError(t, err)
+			before, _, found := strings.Cut(string(markerData), tt.marker)
+			require.True(t, found, "marker %q not in %s", tt.marker, markerFile)
+			line := strings.Count(before, "\n") + 1
+
+			var want []string
+			for _, rule := range tt.want {
+				want = append(want, location{Rule: rule, Path: markerFile, Line: line}.String())
+			}
+			sort.Strings(want)
+			assert.Equal(t, want, locations(report.Findings))
+		})
+	}
+}
