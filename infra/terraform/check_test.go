@@ -374,3 +374,54 @@ func TestRulesMetadata(t *testing.T) {
 		assert.NotEmpty(t, r.Safeguard(), r.ID)
 	}
 }
+
+const exampleStack = "../../examples/hms-app/deploy/terraform"
+
+func TestExampleAppStack(t *testing.T) {
+	if _, err := os.Stat(exampleStack); err != nil {
+		t.Skipf("example app Terraform not present: %v", err)
+	}
+	report, err := Check(context.Background(), exampleStack, []string{"."}, Options{})
+	require.NoError(t, err)
+	assert.Positive(t, report.Resources)
+	for _, f := range report.Findings {
+		category := f.Properties["category"]
+		assert.NotContains(t, []string{CategoryEncryption, CategoryTransit, CategoryPublic}, category,
+			"the example stack is meant to encrypt PHI and stay private: %s at %s:%d", f.RuleID, f.Path, f.Line)
+	}
+}
+
+func TestExampleAppUnencryptedDatabase(t *testing.T) {
+	if _, err := os.Stat(exampleStack); err != nil {
+		t.Skipf("example app Terraform not present: %v", err)
+	}
+	root := t.TempDir()
+	entries, err := os.ReadDir(exampleStack)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(exampleStack, e.Name()))
+		require.NoError(t, err)
+		content := string(data)
+		if e.Name() == "rds.tf" {
+			require.Contains(t, content, "storage_encrypted     = true")
+			content = strings.Replace(content, "storage_encrypted     = true", "storage_encrypted     = false", 1)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(root, e.Name()), []byte(content), 0o644))
+	}
+	rds, err := os.ReadFile(filepath.Join(root, "rds.tf"))
+	require.NoError(t, err)
+
+	report, err := Check(context.Background(), root, []string{"."}, Options{})
+	require.NoError(t, err)
+	var got []string
+	for _, f := range report.Findings {
+		if f.RuleID == ruleRDSEncrypted.ID {
+			got = append(got, fmt.Sprintf("%s:%d", f.Path, f.Line))
+			assert.Equal(t, SafeguardEncryption, f.Properties["hipaaSafeguard"])
+		}
+	}
+	assert.Equal(t, []string{fmt.Sprintf("rds.tf:%d", lineOf(t, string(rds), "storage_encrypted     = false"))}, got)
+}
