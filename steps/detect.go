@@ -333,7 +333,8 @@ func (d *Detection) walk() {
 		case (name == ".semgrep.yml" || name == ".semgrep.yaml") && dir == ".":
 			d.SemgrepConfig = rel
 		case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
-			if !underAny(rel, chartRoots) && !strings.HasPrefix(rel, ".github/") && d.isKubernetesManifest(p, rel) {
+			inPolicy := d.PolicyDir != "" && underAny(rel, []string{d.PolicyDir})
+			if !inPolicy && !underAny(rel, chartRoots) && !strings.HasPrefix(rel, ".github/") && d.isKubernetesManifest(p, rel) {
 				k8s[dir] = true
 			}
 		case strings.HasSuffix(name, ".js") || strings.HasSuffix(name, ".ts"):

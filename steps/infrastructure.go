@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"dagger.io/dagger"
@@ -120,8 +121,35 @@ var Kubeconform = toolStep{
 	},
 }
 
+// gatekeeperPath is where conftest-k8s mounts the Rego generated from
+// Gatekeeper constraint templates.
+const gatekeeperPath = "/hmsci/gatekeeper"
+
+// gatekeeperDir converts the Gatekeeper templates and constraints under the
+// host policy directory into a Rego directory, or returns nil when there
+// are none.
+func (env *Env) gatekeeperDir(policyDir string) (*dagger.Directory, error) {
+	if env.Detection.Root == "" {
+		return nil, nil
+	}
+	policies, err := GatekeeperPolicies(filepath.Join(env.Detection.Root, filepath.FromSlash(policyDir)))
+	if err != nil || len(policies) == 0 {
+		return nil, err
+	}
+	dir := env.Client.Directory()
+	for _, p := range policies {
+		for _, name := range sortedEnv(p.Files) {
+			dir = dir.WithNewFile(name, p.Files[name])
+		}
+	}
+	return dir, nil
+}
+
 // ConftestK8s evaluates the user's Rego policies on the manifests
-// (rendered charts and kustomizations included).
+// (rendered charts and kustomizations included). OPA Gatekeeper
+// ConstraintTemplates and constraints in the policy directory are
+// converted into conftest rules, so the same policies gate CI and the
+// cluster.
 var ConftestK8s = toolStep{
 	spec: Spec{
 		Name:        "conftest-k8s",
@@ -152,7 +180,16 @@ var ConftestK8s = toolStep{
 		if err != nil {
 			return nil, err
 		}
-		args := []string{"conftest", "test", "--policy", policyDir, "--all-namespaces", "--output", "json", "--no-color"}
+		args := []string{"conftest", "test", "--policy", policyDir}
+		gatekeeper, err := env.gatekeeperDir(policyDir)
+		if err != nil {
+			return nil, fmt.Errorf("step %s: %w", spec.Name, err)
+		}
+		if gatekeeper != nil {
+			ctr = ctr.WithMountedDirectory(gatekeeperPath, gatekeeper)
+			args = append(args, "--policy", gatekeeperPath)
+		}
+		args = append(args, "--all-namespaces", "--output", "json", "--no-color")
 		args = append(args, plainManifestDirs(env.Detection)...)
 		if len(env.Detection.HelmCharts)+len(env.Detection.Kustomizations) > 0 {
 			rendered, err := env.renderedManifests()

@@ -30,6 +30,8 @@ func fullDetection(t *testing.T) Detection {
 	root := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(root, "tsconfig.json"),
 		[]byte(`{"compilerOptions": {"strict": true}}`), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "policy"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "policy", "owner-label.yaml"), []byte(gatekeeperSample), 0o644))
 	deps := map[string]string{}
 	for _, dep := range []string{"typescript", "type-coverage", "eslint", "@microsoft/eslint-formatter-sarif",
 		"prettier", "jest", "jest-junit", "vitest", "@vitest/coverage-v8", "@stryker-mutator/core",
@@ -173,8 +175,9 @@ var queryCases = map[string]queryCase{
 	"kubeconform": {want: []string{q("kubeconform", "-strict", "-summary", "-output", "json", "-kubernetes-version", "1.31.0",
 		"-schema-location", "/hmsci/schemas/"+kubeSchemaLayout, "deploy/k8s", "/hmsci/rendered"),
 		`helm template 'chart' 'deploy/chart'`, `kubectl kustomize 'deploy/overlays/prod'`}},
-	"conftest-k8s": {want: []string{q("conftest", "test", "--policy", "policy", "--all-namespaces", "--output", "json", "--no-color",
-		"deploy/k8s", "/hmsci/rendered")}},
+	"conftest-k8s": {want: []string{q("conftest", "test", "--policy", "policy", "--policy", "/hmsci/gatekeeper", "--all-namespaces",
+		"--output", "json", "--no-color", "deploy/k8s", "/hmsci/rendered"),
+		`path:"constraint-must_have_owner.rego"`, `package hmsci.gatekeeper.must_have_owner`, `path:"template-requiredowner.rego"`}},
 	"tflint": {want: []string{q("tflint", "--recursive", "--format", "sarif", "--no-color"),
 		`redirectStdout:"/hmsci/reports/tflint.sarif"`}, caches: []string{CacheTFLintPlugins}},
 	"trivy-config": {want: []string{q("trivy", "config", "--format", "sarif", "--output", "/hmsci/reports/trivy-config.sarif")},
