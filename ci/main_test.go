@@ -238,3 +238,13 @@ func TestHelpListsCommands(t *testing.T) {
 	assert.Contains(t, r.stderr, "usage: go run ./ci gate --reports DIR")
 	assert.Contains(t, r.stderr, "-reports")
 }
+
+func TestGateGoCoverprofile(t *testing.T) {
+	dir := copyReports(t, "coverage.out")
+	r := runCI(t, nil, "gate", "--reports", dir, "--out", filepath.Join(t.TempDir(), "out"))
+	assert.Equal(t, 1, r.code)
+	// go tool cover -func: total: (statements) 60.6%.
+	line := gateLine(t, r.stdout, "coverage-line")
+	assert.Equal(t, "coverage-line failed 60.61 % (20/33 statements) (>= 85 %)", line)
+	assert.Contains(t, gateLine(t, r.stdout, "coverage-branch"), "Go coverprofiles have none")
+}

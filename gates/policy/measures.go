@@ -15,9 +15,11 @@ import (
 // Cobertura side by side) counts once, from the first report in path
 // order.
 type mergedCoverage struct {
-	files      []reports.FileCoverage
-	reports    []string
-	statements bool
+	files   []reports.FileCoverage
+	reports []string
+	// statements and lines record which units the reports count: Go
+	// coverprofiles count statements, LCOV and Cobertura count lines.
+	statements, lines bool
 }
 
 func mergeCoverage(reps []*reports.Report, root string) *mergedCoverage {
@@ -30,6 +32,8 @@ func mergeCoverage(reps []*reports.Report, root string) *mergedCoverage {
 		m.reports = append(m.reports, rep.Path)
 		if rep.Coverage.Unit == reports.CoverageUnitStatements {
 			m.statements = true
+		} else {
+			m.lines = true
 		}
 		for _, f := range rep.Coverage.Files {
 			f.Path = relativePath(root, f.Path)
@@ -87,7 +91,7 @@ func (m *mergedCoverage) worstFiles(globs []config.Glob, branches bool) string {
 		}
 		return entries[i].path < entries[j].path
 	})
-	kind := "lines"
+	kind := m.lineUnit()
 	if branches {
 		kind = "branches"
 	}
@@ -104,11 +108,15 @@ func (m *mergedCoverage) worstFiles(globs []config.Glob, branches bool) string {
 	return "add tests for " + strings.Join(parts, ", ")
 }
 
-func (m *mergedCoverage) unitSuffix() string {
-	if m.statements {
-		return " (Go counts statements)"
+// lineUnit names what the line counts of the merged reports are.
+func (m *mergedCoverage) lineUnit() string {
+	switch {
+	case m.statements && m.lines:
+		return "lines and Go statements"
+	case m.statements:
+		return "statements"
 	}
-	return ""
+	return "lines"
 }
 
 func measureLineCoverage(e *evaluation, _ config.GateSetting) measurement {
@@ -120,7 +128,7 @@ func measureLineCoverage(e *evaluation, _ config.GateSetting) measurement {
 	return measurement{
 		ok:       true,
 		value:    pct,
-		measured: fmt.Sprintf("%.2f %% (%d/%d lines)%s", pct, s.linesHit, s.linesFound, e.coverage.unitSuffix()),
+		measured: fmt.Sprintf("%.2f %% (%d/%d %s)", pct, s.linesHit, s.linesFound, e.coverage.lineUnit()),
 		reports:  e.coverage.reports,
 		next:     e.coverage.worstFiles(nil, false),
 	}
