@@ -12,8 +12,7 @@ export interface Config {
   publicDir: string;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
+function required(name: string, value: string | undefined): string {
   if (value === undefined || value.trim() === '') {
     throw new Error(`missing environment variable ${name}`);
   }
@@ -44,8 +43,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return {
     port: parsePort(env['PORT'] ?? '8080'),
     host: env['HOST'] ?? '0.0.0.0',
-    databaseUrl: required(env, 'DATABASE_URL'),
-    redisUrl: required(env, 'REDIS_URL'),
+    databaseUrl: required('DATABASE_URL', env['DATABASE_URL']),
+    redisUrl: required('REDIS_URL', env['REDIS_URL']),
     databaseTls: parseBoolean('DATABASE_TLS', env['DATABASE_TLS'] ?? 'true'),
     logLevel: parseLogLevel(env['LOG_LEVEL'] ?? 'info'),
     publicDir: env['PUBLIC_DIR'] ?? 'public',

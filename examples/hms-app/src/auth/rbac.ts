@@ -15,12 +15,12 @@ export interface Principal {
  * role inherits from another. Registration staff (admin) manage demographics but not clinical
  * data, and auditors read only the audit log.
  */
-const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  clinician: new Set<Permission>(['patient:read', 'patient:write', 'observation:read', 'observation:write']),
-  nurse: new Set<Permission>(['patient:read', 'observation:read', 'observation:write']),
-  admin: new Set<Permission>(['patient:read', 'patient:write']),
-  auditor: new Set<Permission>(['audit:read']),
-};
+const GRANTS: ReadonlyMap<Role, ReadonlySet<Permission>> = new Map<Role, ReadonlySet<Permission>>([
+  ['clinician', new Set<Permission>(['patient:read', 'patient:write', 'observation:read', 'observation:write'])],
+  ['nurse', new Set<Permission>(['patient:read', 'observation:read', 'observation:write'])],
+  ['admin', new Set<Permission>(['patient:read', 'patient:write'])],
+  ['auditor', new Set<Permission>(['audit:read'])],
+]);
 
 /** Every role name, in a fixed order. */
 export const ROLES: readonly Role[] = ['clinician', 'nurse', 'admin', 'auditor'];
@@ -32,5 +32,5 @@ export function isRole(value: unknown): value is Role {
 
 /** Reports whether role holds permission; unknown roles hold nothing. */
 export function can(role: string, permission: Permission): boolean {
-  return isRole(role) && GRANTS[role].has(permission);
+  return isRole(role) && GRANTS.get(role)?.has(permission) === true;
 }

@@ -47,13 +47,14 @@ function parsePrincipal(raw: string): Principal | undefined {
   return { userId, role };
 }
 
-function checkPut(token: string, ttlSeconds: number): void {
+function putError(token: string, ttlSeconds: number): Error | undefined {
   if (!isTokenWellFormed(token)) {
-    throw new Error('invalid session token: expected 16 to 128 characters from A-Z, a-z, 0-9, "_" and "-"');
+    return new Error('invalid session token: expected 16 to 128 characters from A-Z, a-z, 0-9, "_" and "-"');
   }
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
-    throw new Error(`invalid session ttl ${ttlSeconds}: expected a positive whole number of seconds`);
+    return new Error(`invalid session ttl ${ttlSeconds}: expected a positive whole number of seconds`);
   }
+  return undefined;
 }
 
 /**
@@ -72,7 +73,10 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async put(token: string, principal: Principal, ttlSeconds: number): Promise<void> {
-    checkPut(token, ttlSeconds);
+    const problem = putError(token, ttlSeconds);
+    if (problem !== undefined) {
+      throw problem;
+    }
     await this.redis.set(`session:${token}`, JSON.stringify(principal), 'EX', ttlSeconds);
   }
 
@@ -103,7 +107,10 @@ export class MemorySessionStore implements SessionStore {
   }
 
   put(token: string, principal: Principal, ttlSeconds: number): Promise<void> {
-    checkPut(token, ttlSeconds);
+    const problem = putError(token, ttlSeconds);
+    if (problem !== undefined) {
+      return Promise.reject(problem);
+    }
     this.sessions.set(token, { principal, expiresAt: this.now() + ttlSeconds * 1000 });
     return Promise.resolve();
   }

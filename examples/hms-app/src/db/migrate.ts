@@ -1,4 +1,17 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Queryable } from './queryable';
+
+/** Reads every *.sql file of directory into a map of file name to SQL text. */
+export function readMigrationFiles(directory: string): Map<string, string> {
+  const files = new Map<string, string>();
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- the folder is set by the operator, not by a request
+  for (const file of readdirSync(directory).filter((name) => name.endsWith('.sql'))) {
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- file names come from the listing above
+    files.set(file, readFileSync(join(directory, file), 'utf8'));
+  }
+  return files;
+}
 
 /** One schema change with its inverse. */
 export interface Migration {

@@ -79,9 +79,9 @@ function matchPath(pattern: string, segments: string[]): Record<string, string> 
   if (parts.length !== segments.length) {
     return undefined;
   }
-  const params: Record<string, string> = {};
+  const params = new Map<string, string>();
   for (const [index, part] of parts.entries()) {
-    const segment = segments[index] ?? '';
+    const segment = segments.at(index) ?? '';
     if (part.startsWith(':')) {
       let decoded: string;
       try {
@@ -89,10 +89,10 @@ function matchPath(pattern: string, segments: string[]): Record<string, string> 
       } catch {
         return undefined;
       }
-      params[part.slice(1)] = decoded;
+      params.set(part.slice(1), decoded);
     } else if (part !== segment) {
       return undefined;
     }
   }
-  return params;
+  return Object.fromEntries(params);
 }

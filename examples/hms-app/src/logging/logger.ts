@@ -3,7 +3,16 @@ import { maskPhi, maskText } from '../phi/mask';
 /** Log severity, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const LEVEL_ORDER: ReadonlyMap<LogLevel, number> = new Map<LogLevel, number>([
+  ['debug', 10],
+  ['info', 20],
+  ['warn', 30],
+  ['error', 40],
+]);
+
+function rank(level: LogLevel): number {
+  return LEVEL_ORDER.get(level) ?? 0;
+}
 
 /** Structured logger whose every field passes through maskPhi before it is written. */
 export interface Logger {
@@ -36,12 +45,12 @@ export function parseLogLevel(value: string): LogLevel {
  * so a caller that passes a patient resource by mistake still logs no PHI.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const threshold = LEVEL_ORDER[options.level ?? 'info'];
+  const threshold = rank(options.level ?? 'info');
   const write = options.write ?? ((line: string) => process.stdout.write(line));
   const now = options.now ?? (() => new Date());
 
   const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
-    if (LEVEL_ORDER[level] < threshold) {
+    if (rank(level) < threshold) {
       return;
     }
     const header = { time: now().toISOString(), level, msg: maskText(message) };
