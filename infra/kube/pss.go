@@ -13,9 +13,12 @@ var baselineCapabilities = []string{
 	"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
 }
 
-// safeSysctls are the sysctls the baseline profile allows, as listed for
-// Kubernetes v1.32 (the v1.32 additions are net.ipv4.tcp_rmem and
-// net.ipv4.tcp_wmem).
+// safeSysctls are the sysctls the baseline profile allows: the safe set of
+// the Kubernetes v1.32 sysctl documentation.
+//
+// NOTE: net.ipv4.tcp_rmem and net.ipv4.tcp_wmem became safe in v1.32, so
+// the admission controller of an older cluster still rejects them although
+// this check accepts them.
 var safeSysctls = []string{
 	"kernel.shm_rmid_forced",
 	"net.ipv4.ip_local_port_range",
