@@ -256,6 +256,12 @@ func primitive(item any) (any, bool) {
 	return node.Value, true
 }
 
+// SystemValue converts a collection item to its FHIRPath system value: a primitive node gives
+// its bool, int64, Decimal, string or Temporal; a Quantity element gives a Quantity; system
+// values are returned unchanged. ok is false for a primitive node without a value, and a
+// complex node is returned as it is.
+func SystemValue(item any) (value any, ok bool) { return primitive(item) }
+
 // quantityOfNode reads a FHIR Quantity element as a System.Quantity, preferring the UCUM code
 // over the human-readable unit.
 func quantityOfNode(node *Node) (Quantity, bool) {
@@ -502,14 +508,63 @@ func (ev *evaluator) logic(op string, left, right Collection) (Collection, error
 
 func union(left, right Collection) Collection {
 	result := Collection{}
+	var set itemSet
 	for _, side := range []Collection{left, right} {
 		for _, item := range side {
-			if !containsItem(result, item) {
+			if set.add(item) {
 				result = append(result, item)
 			}
 		}
 	}
 	return result
+}
+
+// itemSet deduplicates items by FHIRPath equality. Booleans, numbers and strings (including
+// primitive elements) are found by a map key; other items by a linear scan, so that unions
+// of the primitive values FHIR invariants collect stay linear in time.
+type itemSet struct {
+	keys   map[string]struct{}
+	others Collection
+}
+
+// add adds an item unless an equal one is present, and reports whether it was added.
+func (s *itemSet) add(item any) bool {
+	if key, ok := itemKey(item); ok {
+		if s.keys == nil {
+			s.keys = map[string]struct{}{}
+		}
+		if _, found := s.keys[key]; found {
+			return false
+		}
+		s.keys[key] = struct{}{}
+		return true
+	}
+	if containsItem(s.others, item) {
+		return false
+	}
+	s.others = append(s.others, item)
+	return true
+}
+
+func itemKey(item any) (string, bool) {
+	value, ok := primitive(item)
+	if !ok {
+		return "", false
+	}
+	switch v := value.(type) {
+	case bool:
+		if v {
+			return "b:true", true
+		}
+		return "b:false", true
+	case int64:
+		return "n:" + DecimalFromInt(v).value().RatString(), true
+	case Decimal:
+		return "n:" + v.value().RatString(), true
+	case string:
+		return "s:" + v, true
+	}
+	return "", false
 }
 
 func containsItem(c Collection, item any) bool {

@@ -14,6 +14,10 @@ type function struct {
 
 var functions map[string]function
 
+// maxRepeatItems bounds the result of repeat(), whose projection may produce new values
+// forever (repeat($this + 1)).
+const maxRepeatItems = 100_000
+
 func init() {
 	functions = map[string]function{}
 	registerExistenceFunctions()
@@ -220,12 +224,13 @@ func registerFilterFunctions() {
 	})
 	register("repeat", 1, 1, func(ev *evaluator, focus Collection, args []*astNode, _ *scope) (Collection, error) {
 		result := Collection{}
+		var seen itemSet
 		queue := focus
 		for len(queue) > 0 {
 			var next Collection
 			err := ev.perItem(queue, args[0], func(_ int, _ any, value Collection) error {
 				for _, item := range value {
-					if !containsItem(result, item) {
+					if seen.add(item) {
 						result = append(result, item)
 						next = append(next, item)
 					}
@@ -234,6 +239,9 @@ func registerFilterFunctions() {
 			})
 			if err != nil {
 				return nil, err
+			}
+			if len(result) > maxRepeatItems {
+				return nil, ev.fail("repeat() produced more than %d items; the projection may never stop", maxRepeatItems)
 			}
 			queue = next
 		}

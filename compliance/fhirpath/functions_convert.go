@@ -427,6 +427,9 @@ func registerStringFunctions() {
 	})
 }
 
+// maxRoundDigits bounds the precision of round(), which sizes an exact intermediate value.
+const maxRoundDigits = 100
+
 // maxRegexLength bounds patterns taken from expressions; Go's RE2 engine runs in linear time,
 // so the length is the only cost to bound.
 const maxRegexLength = 4096
@@ -510,8 +513,8 @@ func registerMathFunctions() {
 			if err != nil || !ok {
 				return Collection{}, err
 			}
-			if n < 0 {
-				return nil, ev.fail("round() requires a non-negative precision, found %d", n)
+			if n < 0 || n > maxRoundDigits {
+				return nil, ev.fail("round() requires a precision from 0 to %d, found %d", maxRoundDigits, n)
 			}
 			digits = n
 		}

@@ -70,7 +70,7 @@ type Object []Member
 func FromJSON(data []byte, model Model) (*Node, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	value, err := decodeOrdered(dec)
+	value, err := decodeOrdered(dec, data)
 	if err != nil {
 		return nil, fmt.Errorf("parse FHIR JSON at byte %d: %w", dec.InputOffset(), err)
 	}
@@ -88,7 +88,7 @@ type offsetValue struct {
 
 // decodeOrdered decodes the next JSON value into Object, []any, json.Number, string, bool or
 // nil, wrapping each object member value in offsetValue so builders keep source offsets.
-func decodeOrdered(dec *json.Decoder) (any, error) {
+func decodeOrdered(dec *json.Decoder, data []byte) (any, error) {
 	token, err := dec.Token()
 	if err != nil {
 		if err == io.EOF {
@@ -112,8 +112,8 @@ func decodeOrdered(dec *json.Decoder) (any, error) {
 			if !ok {
 				return nil, fmt.Errorf("invalid object key %v", keyToken)
 			}
-			offset := int(dec.InputOffset())
-			value, err := decodeOrdered(dec)
+			offset := valueStart(data, int(dec.InputOffset()))
+			value, err := decodeOrdered(dec, data)
 			if err != nil {
 				return nil, err
 			}
@@ -129,7 +129,7 @@ func decodeOrdered(dec *json.Decoder) (any, error) {
 	case '[':
 		items := []any{}
 		for dec.More() {
-			item, err := decodeOrdered(dec)
+			item, err := decodeOrdered(dec, data)
 			if err != nil {
 				return nil, err
 			}
@@ -141,6 +141,20 @@ func decodeOrdered(dec *json.Decoder) (any, error) {
 		return items, nil
 	}
 	return nil, fmt.Errorf("unexpected delimiter %q", delim.String())
+}
+
+// valueStart skips the whitespace and the colon after an object key, returning the offset of
+// the value.
+func valueStart(data []byte, offset int) int {
+	for offset < len(data) {
+		switch data[offset] {
+		case ' ', '\t', '\r', '\n', ':':
+			offset++
+		default:
+			return offset
+		}
+	}
+	return offset
 }
 
 // FromValue builds a tree from a decoded JSON resource: an [Object] or map[string]any (whose

@@ -71,7 +71,12 @@ type parser struct {
 	source string
 	tokens []token
 	pos    int
+	depth  int
 }
+
+// maxNesting bounds the nesting of parentheses and unary operators, so that a hostile
+// expression cannot exhaust the stack. The R4 invariants nest fewer than 10 levels.
+const maxNesting = 500
 
 func newParser(source string) (*parser, error) {
 	tokens, err := lex(source)
@@ -443,6 +448,11 @@ func (p *parser) parseExpression(minLevel int) (*astNode, error) {
 }
 
 func (p *parser) parseUnary() (*astNode, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxNesting {
+		return nil, syntaxError(p.source, p.peek().offset, "the expression nests deeper than %d levels", maxNesting)
+	}
 	if p.isOperator("+") || p.isOperator("-") {
 		opToken := p.next()
 		operand, err := p.parseUnary()

@@ -69,6 +69,11 @@ func (ev *evaluator) isOfType(item any, spec typeSpecifier) bool {
 }
 
 func (ev *evaluator) typeOperator(op string, left Collection, spec typeSpecifier) (Collection, error) {
+	if op != "is" {
+		if err := ev.checkKnownType(spec); err != nil {
+			return nil, err
+		}
+	}
 	if len(left) == 0 {
 		return Collection{}, nil
 	}
@@ -77,9 +82,6 @@ func (ev *evaluator) typeOperator(op string, left Collection, spec typeSpecifier
 			return nil, ev.fail("is requires a single item, found %d", len(left))
 		}
 		return boolResult(ev.isOfType(left[0], spec)), nil
-	}
-	if err := ev.checkKnownType(spec); err != nil {
-		return nil, err
 	}
 	if op == "as" && len(left) > 1 {
 		return nil, ev.fail("as requires a single item, found %d", len(left))

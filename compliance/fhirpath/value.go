@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -18,8 +19,18 @@ type Decimal struct {
 // terminate; FHIRPath requires at least 8.
 const maxDivisionScale = 8
 
+// maxDecimalExponent bounds the exponent of a decimal in E notation, so that a value such as
+// 1e999999999 in an input file cannot make the exact arithmetic allocate without bound.
+const maxDecimalExponent = 400
+
 // ParseDecimal parses a decimal number such as "-12.50" or "1e3".
 func ParseDecimal(text string) (Decimal, error) {
+	if e := strings.IndexAny(text, "eE"); e >= 0 {
+		exponent, err := strconv.Atoi(strings.TrimPrefix(text[e+1:], "+"))
+		if err != nil || exponent > maxDecimalExponent || exponent < -maxDecimalExponent {
+			return Decimal{}, fmt.Errorf("invalid decimal %q: the exponent is outside -%d to %d", text, maxDecimalExponent, maxDecimalExponent)
+		}
+	}
 	r, ok := new(big.Rat).SetString(text)
 	if !ok {
 		return Decimal{}, fmt.Errorf("invalid decimal %q", text)
