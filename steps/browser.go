@@ -147,7 +147,7 @@ var Axe = toolStep{
 
 // lighthouseVersion is run through npm exec when the project has no
 // lighthouse dependency and runtime downloads are allowed.
-const lighthouseVersion = "12.3.0"
+const lighthouseVersion = "12.8.2"
 
 // Lighthouse audits the app's start page (performance, accessibility, best
 // practices, SEO) with headless Chromium from the Playwright image.

@@ -1,7 +1,10 @@
 package steps
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -50,4 +53,14 @@ func TestNativeStepsListed(t *testing.T) {
 	}
 	_, err := ByName("no-such-step")
 	require.ErrorContains(t, err, `unknown step "no-such-step"`)
+}
+
+func TestDocsListEveryStep(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docs", "steps.md"))
+	require.NoError(t, err)
+	for _, step := range All() {
+		name := step.Spec().Name
+		assert.True(t, strings.Contains(string(data), "| "+name+" |") || strings.Contains(string(data), "`"+name+"`"),
+			"docs/steps.md does not describe step %s", name)
+	}
 }
