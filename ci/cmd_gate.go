@@ -55,7 +55,7 @@ func runGate(_ context.Context, env *environment, f gateFlags, args []string) er
 		return usage("unexpected argument %q: name the reports directory with --reports", args[0])
 	}
 	if f.reports == "" {
-		return usage("missing --reports DIR: name the directory that holds the tool reports, such as hmsci-reports")
+		return usage("missing --reports DIR: name the directory that contains the tool reports, such as hmsci-reports")
 	}
 	info, err := os.Stat(f.reports)
 	if err != nil {

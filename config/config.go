@@ -26,7 +26,7 @@ const MaxFileSize = 1 << 20
 
 // Config is the effective policy: the file's values over the defaults.
 type Config struct {
-	// Source says where the values came from: a file name, or a note that
+	// Source names the origin of the values: a file name, or a note that
 	// no file exists and the defaults apply.
 	Source string `yaml:"-"`
 
@@ -273,7 +273,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, &FieldError{File: name, Line: extra.Line, Column: extra.Column, Message: "a policy file holds one YAML document; remove the second '---'"}
+		return nil, &FieldError{File: name, Line: extra.Line, Column: extra.Column, Message: "invalid policy file: it must contain one YAML document; remove the second '---'"}
 	}
 
 	root := &doc

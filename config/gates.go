@@ -13,7 +13,7 @@ import (
 type GateBase struct {
 	// Enabled switches the gate on; a disabled gate gets no verdict.
 	Enabled bool `yaml:"enabled"`
-	// Mode says whether a failure blocks the run.
+	// Mode is blocking or advisory: only a blocking failure stops the run.
 	Mode Mode `yaml:"mode"`
 }
 

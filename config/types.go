@@ -12,7 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Mode says whether a failing gate blocks the run ("blocking") or only
+// Mode is whether a failing gate blocks the run ("blocking") or only
 // warns ("advisory").
 type Mode string
 

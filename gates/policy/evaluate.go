@@ -11,7 +11,7 @@ import (
 	"github.com/hms-enterprise/hmsci/gates/reports"
 )
 
-// comparison is how a measured value is held against the threshold.
+// comparison is the rule that holds a measured value against the threshold.
 type comparison int
 
 const (
@@ -21,10 +21,10 @@ const (
 	mustHold                   // a yes/no check; 1 passes
 )
 
-// measurement is what a gate's measure function found.
+// measurement is the result of a gate's measure function.
 type measurement struct {
-	// ok is false when there was nothing to measure; missing then says
-	// what was looked for.
+	// ok is false when there was nothing to measure. missing then names
+	// the input that was looked for.
 	ok      bool
 	missing string
 	value   float64
@@ -318,7 +318,7 @@ func nextForMissing(spec gateSpec) string {
 }
 
 // findingCount measures a finding gate. The gate is evaluated when a tool
-// whose name contains one of the keys ran; missing says what is absent.
+// whose name contains one of the keys ran. missing names the absent input.
 func findingCount(key, missing string, more ...string) func(*evaluation, config.GateSetting) measurement {
 	keys := append([]string{key}, more...)
 	return func(e *evaluation, s config.GateSetting) measurement {

@@ -229,7 +229,7 @@ func TestEvaluateTestsMutationLoadLighthouse(t *testing.T) {
 
 	mutation := verdictOf(t, verdicts, "mutation-score")
 	assert.Equal(t, gates.StatusPassed, mutation.Status, "src/ui is outside the critical paths")
-	assert.Equal(t, "90.00 % (45/50 mutants killed)", mutation.Measured)
+	assert.Equal(t, "90.00 % (45/50 mutants detected)", mutation.Measured)
 
 	rt := verdictOf(t, verdicts, "response-time")
 	assert.Equal(t, gates.StatusPassed, rt.Status)

@@ -56,8 +56,8 @@ type Inputs struct {
 	// are *reports.ParseError with a Format are charged to the gates that
 	// read that format; the others become notes.
 	ReportErrors []error
-	// ReportsDir is where reports were looked for and FilesScanned how
-	// many files it held, for "report missing" reasons.
+	// ReportsDir is the directory searched for reports and FilesScanned
+	// its file count. "report missing" reasons name both.
 	ReportsDir   string
 	FilesScanned int
 	// Root is the source root as an absolute path. Report paths under it
@@ -65,8 +65,8 @@ type Inputs struct {
 	Root string
 	// Analyses are the results of the native analyzers, one per tool.
 	Analyses []Analysis
-	// NotRun lists the steps that did not run, so gates that depend on
-	// them say why they have no value.
+	// NotRun lists the steps that did not run. A gate that depends on one
+	// of them names the step and reason when it has no value.
 	NotRun []SkippedStep
 	// SARIFTallies replaces the capped finding lists of large SARIF
 	// reports with exact counts, keyed by report path. See TallySARIF.
@@ -105,7 +105,7 @@ func (r Ratio) Percent() (percent float64, ok bool) {
 // Check is a yes/no result with what failed.
 type Check struct {
 	OK bool
-	// Detail says what failed or what was checked, such as "2 PHI columns
+	// Detail names what failed or what was checked, such as "2 PHI columns
 	// stored unencrypted: patients.ssn, patients.dob". It must not contain
 	// PHI values.
 	Detail string

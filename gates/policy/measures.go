@@ -270,6 +270,7 @@ func measureMutation(e *evaluation, _ config.GateSetting) measurement {
 		paths                []string
 		files                []reports.FileMutation
 	)
+
 	for _, rep := range e.in.Reports {
 		if rep.Mutation == nil {
 			continue
@@ -291,6 +292,7 @@ func measureMutation(e *evaluation, _ config.GateSetting) measurement {
 	if detected+undetected == 0 {
 		return measurement{missing: fmt.Sprintf("no mutant in files matching %s in %s", globList(globs), strings.Join(paths, ", "))}
 	}
+
 	score := percent(detected, detected+undetected)
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Undetected > files[j].Undetected })
 	var hints []string
@@ -298,16 +300,17 @@ func measureMutation(e *evaluation, _ config.GateSetting) measurement {
 		if i == 3 || f.Undetected == 0 {
 			break
 		}
-		hints = append(hints, fmt.Sprintf("%s (%d survived)", f.Path, f.Undetected))
+		hints = append(hints, fmt.Sprintf("%s (%d undetected)", f.Path, f.Undetected))
 	}
+
 	m := measurement{
 		ok:       true,
 		value:    score,
-		measured: fmt.Sprintf("%.2f %% (%d/%d mutants killed)", score, detected, detected+undetected),
+		measured: fmt.Sprintf("%.2f %% (%d/%d mutants detected)", score, detected, detected+undetected),
 		reports:  paths,
 	}
 	if len(hints) > 0 {
-		m.next = "add assertions that kill the surviving mutants in " + strings.Join(hints, ", ")
+		m.next = "add tests that detect the surviving and uncovered mutants in " + strings.Join(hints, ", ")
 	}
 	return m
 }

@@ -16,7 +16,7 @@ type safeguard struct {
 }
 
 // safeguards lists the 45 CFR Part 164 requirements the gates speak to.
-// A gate is evidence, not proof of compliance: the dashboard says so.
+// A gate is evidence, not proof of compliance, and the dashboard states that.
 var safeguards = []safeguard{
 	{"164.308(a)(1)(ii)(A)", "Risk analysis", []string{"critical-vulnerabilities", "infrastructure-critical", "licenses"}},
 	{"164.308(a)(5)(ii)(B)", "Protection from malicious software", []string{"critical-vulnerabilities", "secrets"}},
