@@ -10,7 +10,7 @@ import (
 	"dagger.io/dagger"
 )
 
-// imageTarPath is where image steps mount the built image as an OCI archive.
+// imageTarPath is the mount point of the built image as an OCI archive.
 const imageTarPath = "/hmsci/image.tar"
 
 func skipUnlessDockerfile(d Detection, o Options) (bool, string) {

@@ -14,8 +14,8 @@ import (
 	"strings"
 )
 
-// Detection is what Detect found in a source tree. Paths are slash-separated
-// and relative to Root.
+// Detection is the result of Detect: the languages, tools and deployment
+// files of a source tree. Paths are slash-separated and relative to Root.
 type Detection struct {
 	// Root is the host directory that was scanned.
 	Root string
@@ -95,8 +95,8 @@ const maxSniffBytes = 8 << 10
 var k6Import = regexp.MustCompile(`(?m)^\s*import\s.*from\s+['"]k6(/[a-z/]+)?['"]`)
 
 // Detect scans root on the host filesystem and reports the languages,
-// tools and deployment files found. It never fails: unreadable or invalid
-// files are listed in Problems.
+// tools and deployment files found. It returns no error, because unreadable
+// or invalid files are listed in Problems and detection goes on.
 func Detect(root string) Detection {
 	d := Detection{Root: root, Scripts: map[string]string{}, Dependencies: map[string]string{}}
 

@@ -53,13 +53,13 @@ func (r ImageCheckReport) RunsAsRoot() bool {
 func (r ImageCheckReport) Findings() []gates.Finding {
 	var out []gates.Finding
 	if r.RunsAsRoot() {
-		shown := r.User
-		if shown == "" {
-			shown = "(unset)"
+		displayedUser := r.User
+		if displayedUser == "" {
+			displayedUser = "(unset)"
 		}
 		out = append(out, gates.Finding{
 			Tool: "hmsci-image-check", RuleID: "image/root-user", Severity: gates.SeverityHigh,
-			Message: fmt.Sprintf("image runs as root (User %s): add a non-root USER to the final Dockerfile stage", shown),
+			Message: fmt.Sprintf("image runs as root (User %s): add a non-root USER to the final Dockerfile stage", displayedUser),
 			Path:    "Dockerfile",
 		})
 	}

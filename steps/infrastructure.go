@@ -121,8 +121,8 @@ var Kubeconform = toolStep{
 	},
 }
 
-// gatekeeperPath is where conftest-k8s mounts the Rego generated from
-// Gatekeeper constraint templates.
+// gatekeeperPath is the mount point of the Rego that conftest-k8s generates
+// from Gatekeeper constraint templates.
 const gatekeeperPath = "/hmsci/gatekeeper"
 
 // gatekeeperDir converts the Gatekeeper templates and constraints under the

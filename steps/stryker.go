@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// strykerJSONReport is where Stryker's json reporter writes by default.
+// strykerJSONReport is the default output path of Stryker's json reporter.
 const strykerJSONReport = "reports/mutation/mutation.json"
 
 // Stryker runs mutation testing on the configured critical paths only, with

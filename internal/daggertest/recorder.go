@@ -1,6 +1,6 @@
 // Package daggertest records the GraphQL queries that the Dagger Go SDK
-// sends, answering them with fake IDs, so tests can check what a pipeline
-// would ask an engine to do without running one.
+// sends and returns fake IDs for them, so tests can check what a pipeline
+// would request from an engine without running one.
 package daggertest
 
 import (
@@ -21,12 +21,12 @@ const IDPrefix = "daggertest-id-"
 var fakeID = regexp.MustCompile(IDPrefix + `\d+`)
 
 // Recorder implements the SDK's engineconn.EngineConn. Pass it with
-// dagger.Connect(ctx, dagger.WithConn(rec)). It answers each query's final
-// field: "id" and "sync" with a new fake ID, fields in Leaves with their
-// value, and anything else with an empty string.
+// dagger.Connect(ctx, dagger.WithConn(rec)). For the final field of each
+// query it returns a new fake ID for "id" and "sync", the value from Leaves
+// for the fields listed there, and an empty string for anything else.
 type Recorder struct {
-	// Leaves answers leaf fields other than id and sync, such as
-	// "stdout" or "exitCode".
+	// Leaves maps leaf fields other than id and sync, such as "stdout"
+	// or "exitCode", to the values returned for them.
 	Leaves map[string]any
 
 	mu      sync.Mutex
