@@ -86,9 +86,9 @@ func detectJSON(path string, head []byte) Format {
 		return FormatCycloneDX
 	case strings.Contains(name, "mutation"):
 		return FormatStryker
-	case strings.Contains(name, "lighthouse") || strings.Contains(name, "lhr"):
+	case strings.Contains(name, "lighthouse"):
 		return FormatLighthouse
-	case strings.Contains(name, "k6") || strings.Contains(name, "summary"):
+	case strings.Contains(name, "k6"):
 		return FormatK6
 	}
 	return FormatUnknown

@@ -50,15 +50,18 @@ func (e *ParseError) Error() string {
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // shorten cuts s to at most maxErrorValue bytes on a rune boundary.
-func shorten(s string) string {
-	if len(s) <= maxErrorValue {
+func shorten(s string) string { return shortenTo(s, maxErrorValue) }
+
+// shortenTo cuts s to at most n bytes on a rune boundary, marking the cut
+// with an ellipsis.
+func shortenTo(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	cut := maxErrorValue
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	return s[:cut] + "…"
+	return s[:n] + "…"
 }
 
 // errUnexpectedEnd reports a report cut off before its end.

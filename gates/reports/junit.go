@@ -194,13 +194,3 @@ func firstLine(s string) string {
 	}
 	return ""
 }
-
-func shortenTo(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && (s[n]&0xC0) == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
-}

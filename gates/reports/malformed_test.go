@@ -407,3 +407,8 @@ func TestScanDirCollectsEveryError(t *testing.T) {
 	require.Len(t, errs, 1)
 	assert.True(t, errors.Is(errs[0], os.ErrNotExist))
 }
+
+func TestDetectIgnoresJestCoverageSummary(t *testing.T) {
+	head := []byte(`{"total": {"lines":{"total":30,"covered":21,"skipped":0,"pct":70}}}`)
+	assert.Equal(t, FormatUnknown, Detect("coverage/coverage-summary.json", head))
+}
