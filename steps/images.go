@@ -57,26 +57,28 @@ const (
 
 // DefaultImages is the built-in image table.
 //
-// NOTE: the digests could not be confirmed from this network (no container
-// registry is reachable), so every entry is pinned by tag only. Fill in
-// Digest from `crane digest REF` or a mirror before relying on immutability.
+// NOTE: no container registry is reachable from the network where this
+// table was written, so no digest was pulled here. The digests that are set
+// are the ones that several unrelated public repositories pin for the same
+// tag; every other entry is pinned by tag only until its digest is filled
+// from `crane digest REF` on a connected machine.
 var DefaultImages = map[string]Image{
-	ImageNode:         {Repository: "docker.io/library/node", Tag: "22.12.0-bookworm", Ships: "node 22, npm; tools come from the project's lockfile"},
+	ImageNode:         {Repository: "docker.io/library/node", Tag: "22.12.0-bookworm", Digest: "sha256:0e910f435308c36ea60b4cfd7b80208044d77a074d16b768a81901ce938a62dc", Ships: "node 22, npm; tools come from the project's lockfile"},
 	ImageGo:           {Repository: "docker.io/library/golang", Tag: "1.26-bookworm", Ships: "go toolchain; go tools come from go.mod tool directives"},
 	ImageGolangciLint: {Repository: "docker.io/golangci/golangci-lint", Tag: "v2.15.0", Ships: "golangci-lint v2 and go"},
 	ImageSonarScanner: {Repository: "docker.io/sonarsource/sonar-scanner-cli", Tag: "11.1", Ships: "sonar-scanner"},
 	ImageCurl:         {Repository: "docker.io/curlimages/curl", Tag: "8.11.1", Ships: "curl and sh"},
 	ImagePlaywright:   {Repository: "mcr.microsoft.com/playwright", Tag: "v1.49.1-noble", Ships: "node and the Chromium, Firefox and WebKit builds of one Playwright version"},
 	ImageNewman:       {Repository: "docker.io/postman/newman", Tag: "6.2.1-alpine", Ships: "newman with its built-in junit reporter"},
-	ImageK6:           {Repository: "docker.io/grafana/k6", Tag: "0.57.0", Ships: "k6"},
+	ImageK6:           {Repository: "docker.io/grafana/k6", Tag: "0.57.0", Digest: "sha256:70af91f86cd8e142e0544a4edaf79835a80033f71974b92edd5ac36fd4442a7b", Ships: "k6"},
 	ImagePostgres:     {Repository: "docker.io/library/postgres", Tag: "17.2-alpine", Ships: "PostgreSQL server"},
 	ImageRedis:        {Repository: "docker.io/library/redis", Tag: "7.4.1-alpine", Ships: "Redis server"},
 	ImageSemgrep:      {Repository: "docker.io/semgrep/semgrep", Tag: "1.99.0", Ships: "semgrep"},
-	ImageTrivy:        {Repository: "docker.io/aquasec/trivy", Tag: "0.58.1", Ships: "trivy (database from the hmsci/trivy-db cache)"},
-	ImageGitleaks:     {Repository: "ghcr.io/gitleaks/gitleaks", Tag: "v8.30.1", Ships: "gitleaks"},
+	ImageTrivy:        {Repository: "docker.io/aquasec/trivy", Tag: "0.58.1", Digest: "sha256:ab70a02200597efa04748f210f793936eb647cbcdb0ea69cc30b226d6f5a22c7", Ships: "trivy (database from the hmsci/trivy-db cache)"},
+	ImageGitleaks:     {Repository: "ghcr.io/gitleaks/gitleaks", Tag: "v8.30.1", Digest: "sha256:c00b6bd0aeb3071cbcb79009cb16a60dd9e0a7c60e2be9ab65d25e6bc8abbb7f", Ships: "gitleaks"},
 	ImageOSVScanner:   {Repository: "ghcr.io/google/osv-scanner", Tag: "v2.0.2", Ships: "osv-scanner"},
 	ImageZAP:          {Repository: "ghcr.io/zaproxy/zaproxy", Tag: "2.16.0", Ships: "ZAP and zap-baseline.py"},
-	ImageSyft:         {Repository: "docker.io/anchore/syft", Tag: "v1.18.1", Ships: "syft"},
+	ImageSyft:         {Repository: "docker.io/anchore/syft", Tag: "v1.18.1", Digest: "sha256:b8c170b8e51bfc4779ec3ef4399942c57290f5ce76a9c3af564c9d00d4946a6b", Ships: "syft"},
 	ImageSnyk:         {Repository: "docker.io/snyk/snyk", Tag: "node", Ships: "snyk CLI with node"},
 	ImageBusybox:      {Repository: "docker.io/library/busybox", Tag: "1.37.0", Ships: "sh, tar, du, grep for image inspection"},
 	ImageCosign:       {Repository: "ghcr.io/sigstore/cosign/cosign", Tag: "v2.4.1-dev", Ships: "cosign and a busybox shell (the -dev variant)"},

@@ -56,7 +56,7 @@ func TestImagesResolve(t *testing.T) {
 
 	ref, err := im.Resolve(ImageNode)
 	require.NoError(t, err)
-	assert.Equal(t, "registry.hospital.example/mirror/docker.io/library/node:"+DefaultImages[ImageNode].Tag, ref)
+	assert.Equal(t, "registry.hospital.example/mirror/"+DefaultImages[ImageNode].Ref(), ref)
 
 	ref, err = im.Resolve(ImageTrivy)
 	require.NoError(t, err)
