@@ -9,8 +9,8 @@ import (
 	"strconv"
 )
 
-// ParseCobertura parses a Cobertura XML coverage report (as written by
-// istanbul, coverage.py, gcovr and JaCoCo converters). Each <class> names a
+// ParseCobertura parses a Cobertura XML coverage report, such as the one
+// istanbul (Jest's coverage library) writes. Each <class> names a
 // source file in its filename attribute; its <lines> (not the copies under
 // <methods>) give per-line hits, and branch lines give condition-coverage
 // such as "50% (1/2)". Classes of the same file are merged. The document is
@@ -91,7 +91,10 @@ func coberturaLine(s *xmlStream, e xml.StartElement, lc *lineCounts) error {
 	}
 	covered, err1 := strconv.Atoi(m[1])
 	total, err2 := strconv.Atoi(m[2])
-	if err1 != nil || err2 != nil || covered > total {
+	if err1 != nil || err2 != nil {
+		return s.fail(cond, errors.New("invalid condition-coverage: count out of range"))
+	}
+	if covered > total {
 		return s.fail(cond, errors.New("invalid condition-coverage: covered exceeds total"))
 	}
 	// Cobertura gives only counts per line, so branches get synthetic ids;

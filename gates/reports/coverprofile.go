@@ -13,10 +13,11 @@ import (
 // ParseCoverprofile parses a Go coverage profile (go test -coverprofile).
 // Go measures statements, not lines: LinesFound and LinesHit of each file
 // count statements, so totals equal the "total: (statements)" line of
-// go tool cover -func. Blocks listed more than once (profiles of several
-// runs or packages concatenated) are merged as the cover tool merges them:
-// in "set" mode a block is hit if any run hit it, in "count" and "atomic"
-// mode the counts add up. The report has no branch data.
+// go tool cover -func. A block can be listed more than once, for example
+// when go test -coverpkg runs several test binaries. Such blocks are merged
+// as the cover tool merges them. In "set" mode a block is hit if any run hit
+// it, and in "count" and "atomic" mode the counts add up. The report has no
+// branch data.
 func ParseCoverprofile(path string, r io.Reader) (*Report, error) {
 	p := profileParser{path: path, blocks: map[string]map[profileSpan]*profileBlock{}}
 	if err := p.parse(r); err != nil {
@@ -48,7 +49,7 @@ type profileSpan struct {
 type profileBlock struct {
 	statements int
 	count      int64
-	line       int // where the block was first listed, for errors
+	line       int // line number of the block's first listing, for errors
 }
 
 type profileParser struct {

@@ -181,8 +181,8 @@ func FormatFromName(path string) Format {
 	return FormatUnknown
 }
 
-// ErrUnknownFormat is returned for a file that is no report format this
-// package knows.
+// ErrUnknownFormat is returned for a file in none of the formats this
+// package parses.
 var ErrUnknownFormat = errors.New("unknown report format: expected SARIF, LCOV, Cobertura, Go coverprofile, JUnit XML, Stryker, k6 summary, Lighthouse or CycloneDX")
 
 // ParseFormat parses a report of a known format.

@@ -41,7 +41,7 @@ func (li *lineIndex) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// prune forgets the newlines before off. Callers prune only offsets that no
+// prune drops the newlines before off. Callers prune only offsets that no
 // later error can point before.
 func (li *lineIndex) prune(off int64) {
 	if off <= li.pruned {
@@ -153,12 +153,12 @@ func (s *jsonStream) convert(err error, base int64) error {
 	}
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
-		what := typeErr.Field
-		if what == "" {
-			what = "value"
+		field := typeErr.Field
+		if field == "" {
+			field = "value"
 		}
 		return s.errorAt(base+typeErr.Offset, "",
-			fmt.Errorf("invalid %s: got JSON %s, expected %s", what, typeErr.Value, typeErr.Type))
+			fmt.Errorf("invalid %s: got JSON %s, expected %s", field, typeErr.Value, typeErr.Type))
 	}
 	var syntaxErr *json.SyntaxError
 	if errors.As(err, &syntaxErr) {

@@ -61,8 +61,8 @@ func ParseJUnit(path string, r io.Reader) (*Report, error) {
 	sum := &TestSummary{Cases: []TestCase{}}
 	var suites []suiteInfo
 	var current *TestCase
-	// messageText gathers the text of a failure or error without a message
-	// attribute; capturing says whether we are inside one.
+	// messageText gathers the text of a failure or error that has no
+	// message attribute. capturing is set while the parser is inside one.
 	var messageText strings.Builder
 	capturing := false
 

@@ -111,8 +111,8 @@ func ParseK6Summary(path string, r io.Reader) (*Report, error) {
 		return nil, fail("http_reqs", err)
 	}
 
-	// http_req_failed exists since k6 v0.31; without it no request failed
-	// as far as k6 can tell.
+	// Older k6 releases write no http_req_failed metric. Without it the
+	// error rate stays 0, because k6 recorded no failed request.
 	if failed, ok := doc.Metrics["http_req_failed"]; ok && failed != nil {
 		if load.ErrorRate, err = k6Rate(failed); err != nil {
 			return nil, fail("http_req_failed", err)

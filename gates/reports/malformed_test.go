@@ -374,7 +374,7 @@ func TestParseUnknownAndNamedFormats(t *testing.T) {
 	assert.ErrorIs(t, err, ErrUnknownFormat)
 
 	// Named like a report but broken: parsed as that format, so the error
-	// says what is wrong instead of skipping the file.
+	// reports what is wrong instead of skipping the file.
 	_, err = Parse("gitleaks.sarif", strings.NewReader("garbage"))
 	pe := requireParseError(t, err, "gitleaks.sarif")
 	assert.Equal(t, FormatSARIF, pe.Format)

@@ -54,7 +54,7 @@ func TestDetectRealReports(t *testing.T) {
 			data, err := os.ReadFile(realPath(tc.file))
 			require.NoError(t, err)
 			head := data[:min(len(data), DetectHeadSize)]
-			// Detection is by content: a neutral name must give the same answer.
+			// Detection is by content: a neutral name must give the same result.
 			assert.Equal(t, tc.format, Detect("report.dat", head))
 			assert.Equal(t, tc.format, Detect(tc.file, head))
 		})
@@ -91,9 +91,9 @@ func toolNumber(t *testing.T, file string, re *regexp.Regexp) []float64 {
 // assertAgrees checks that ours, rounded as the tool rounds (one decimal),
 // equals the tool's printed percentage, so the two agree within the
 // tool's own precision and well within 0.01 % of the same counts.
-func assertAgrees(t *testing.T, tool, ours float64, what string) {
+func assertAgrees(t *testing.T, tool, ours float64, quantity string) {
 	t.Helper()
-	assert.InDelta(t, tool, math.Round(ours*10)/10, 1e-9, "%s: tool printed %.1f%%, parser computed %.4f%%", what, tool, ours)
+	assert.InDelta(t, tool, math.Round(ours*10)/10, 1e-9, "%s: tool printed %.1f%%, parser computed %.4f%%", quantity, tool, ours)
 }
 
 func TestLCOVAgreesWithLcovSummary(t *testing.T) {

@@ -19,7 +19,7 @@ import (
 // needs every finding of a large log uses ScanSARIF instead.
 const DefaultMaxFindings = 10000
 
-// SARIF levels, as SARIF 2.1.0 section 3.27.10 defines them.
+// SARIF 2.1.0 result levels.
 const (
 	sarifLevelError   = "error"
 	sarifLevelWarning = "warning"
@@ -255,9 +255,9 @@ func (p *sarifScanner) run() error {
 					return err
 				}
 				if tool == nil {
-					// NOTE: a run that lists results before its tool keeps
-					// them in memory until the tool object arrives; every
-					// tool we tested writes the tool first.
+					// NOTE: results listed before their run's tool object
+					// stay in memory until it arrives. Every tool tested
+					// here writes the tool first.
 					pending = append(pending, pendingResult{result: res, offset: off, index: index})
 				} else if err := p.emit(tool, &res, off, index); err != nil {
 					return err
@@ -370,7 +370,8 @@ func sarifFinding(tool *sarifTool, res *sarifResult) (gates.Finding, bool, *find
 	}
 
 	for _, sup := range res.Suppressions {
-		// SARIF 2.1.0 treats a suppression without status as accepted.
+		// A suppression without a status is taken as accepted: the tool or
+		// the author chose to suppress the result.
 		switch sup.Status {
 		case "", "accepted":
 			f.Suppressed = true
@@ -405,7 +406,7 @@ func suppressionReason(sup sarifSuppression) string {
 func (t *sarifTool) rule(res *sarifResult) *sarifRule {
 	component := &t.Driver
 	id := res.RuleID
-	var index *int = res.RuleIndex
+	index := res.RuleIndex
 	if res.Rule != nil {
 		if res.Rule.ID != "" {
 			id = res.Rule.ID
@@ -420,12 +421,14 @@ func (t *sarifTool) rule(res *sarifResult) *sarifRule {
 			component = &t.Extensions[*tc.Index]
 		}
 	}
+
 	if index != nil && *index >= 0 && *index < len(component.Rules) {
 		return &component.Rules[*index]
 	}
 	if id == "" {
 		return nil
 	}
+
 	if component.byID == nil {
 		component.byID = make(map[string]int, len(component.Rules))
 		for i, r := range component.Rules {
@@ -437,8 +440,9 @@ func (t *sarifTool) rule(res *sarifResult) *sarifRule {
 	if i, ok := component.byID[id]; ok {
 		return &component.Rules[i]
 	}
-	// Hierarchical ids such as "a/b" fall back to their parent "a", as SARIF
-	// 2.1.0 section 3.27.5 allows.
+
+	// A hierarchical rule id such as "CA2101/1" can name a sub-rule of the
+	// descriptor "CA2101", so an unknown id falls back to its parent.
 	if slash := strings.LastIndexByte(id, '/'); slash > 0 {
 		if i, ok := component.byID[id[:slash]]; ok {
 			return &component.Rules[i]
