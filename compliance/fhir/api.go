@@ -1,0 +1,262 @@
+package fhir
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// Options selects files and tunes severities. The zero value validates
+// every .json and .ndjson file and treats every file as blocking.
+type Options struct {
+	// Include lists slash-separated doublestar globs, relative to the root,
+	// of the files that hold FHIR JSON; empty means **/*.json and
+	// **/*.ndjson.
+	Include []string `json:"include,omitempty" yaml:"include,omitempty"`
+	// Exclude lists globs of files to skip even when Include matches.
+	Exclude []string `json:"exclude,omitempty" yaml:"exclude,omitempty"`
+	// Blocking lists globs of the files whose errors fail the gate; empty
+	// means every file.
+	Blocking []string `json:"blocking,omitempty" yaml:"blocking,omitempty"`
+	// ExtensibleAsError reports a code outside an extensible binding as an
+	// error instead of a warning.
+	ExtensibleAsError bool `json:"extensibleAsError,omitempty" yaml:"extensibleAsError,omitempty"`
+	// AllowedExtensions lists URL prefixes of extensions that are not in
+	// FHIR R4 core but are allowed, such as
+	// "http://hl7.org/fhir/us/core/StructureDefinition/". Any other
+	// extension that core does not define is an error, as in the HL7
+	// validator.
+	AllowedExtensions []string `json:"allowedExtensions,omitempty" yaml:"allowedExtensions,omitempty"`
+}
+
+// Report is the result of validating a tree.
+type Report struct {
+	Root string `json:"root"`
+	// Outcomes has one entry per file, or per line of an NDJSON file,
+	// sorted by File.
+	Outcomes []*Outcome `json:"outcomes"`
+	// Blocking holds the File of each outcome in a blocking path.
+	Blocking map[string]bool `json:"blocking,omitempty"`
+}
+
+// Files counts the outcomes.
+func (r *Report) Files() int { return len(r.Outcomes) }
+
+// Resources counts the resources checked in all files.
+func (r *Report) Resources() int {
+	n := 0
+	for _, o := range r.Outcomes {
+		n += o.Resources
+	}
+	return n
+}
+
+// Conformance returns the share of outcomes with no error, from 0 to 1; a
+// report with no files is fully conformant.
+func (r *Report) Conformance() float64 {
+	if len(r.Outcomes) == 0 {
+		return 1
+	}
+	ok := 0
+	for _, o := range r.Outcomes {
+		if o.Conformant() {
+			ok++
+		}
+	}
+	return float64(ok) / float64(len(r.Outcomes))
+}
+
+// Errors counts error and fatal issues in all files.
+func (r *Report) Errors() int {
+	n := 0
+	for _, o := range r.Outcomes {
+		n += o.Errors()
+	}
+	return n
+}
+
+// BlockingErrors counts error and fatal issues in blocking files.
+func (r *Report) BlockingErrors() int {
+	n := 0
+	for _, o := range r.Outcomes {
+		if r.Blocking[o.File] {
+			n += o.Errors()
+		}
+	}
+	return n
+}
+
+// ValidateBytes validates one FHIR JSON document held in memory. name is
+// used in the outcome and in messages. It never panics and never returns
+// nil.
+func ValidateBytes(name string, data []byte) *Outcome {
+	return validateDocument(name, data, Options{})
+}
+
+// ValidateBytesWithOptions is ValidateBytes with options.
+func ValidateBytesWithOptions(name string, data []byte, opts Options) *Outcome {
+	return validateDocument(name, data, opts)
+}
+
+func validateDocument(name string, data []byte, opts Options) (out *Outcome) {
+	out = &Outcome{File: name}
+	defer func() {
+		if r := recover(); r != nil {
+			out.Issues = append(out.Issues, Issue{Severity: SeverityFatal, Code: "exception", Rule: RuleStructure, Message: fmt.Sprintf("internal validator error: %v; please report it with this file", r)})
+		}
+	}()
+	m, err := defaultModel()
+	if err != nil {
+		out.Issues = append(out.Issues, Issue{Severity: SeverityFatal, Code: "exception", Rule: RuleStructure, Message: err.Error()})
+		return out
+	}
+	root, dups, err := ParseJSON(data)
+	if err != nil {
+		is := Issue{Severity: SeverityFatal, Code: "structure", Rule: RuleJSON, Message: "invalid JSON: " + err.Error()}
+		if se, ok := err.(*SyntaxError); ok {
+			is.Line, is.Column, is.Message = se.Line, se.Col, "invalid JSON: "+se.Msg
+		}
+		out.Issues = append(out.Issues, is)
+		return out
+	}
+	v := &validator{m: m, opts: opts, out: out, invariants: defaultInvariants()}
+	for _, d := range dups {
+		v.addAt(SeverityError, "structure", RuleJSON, d.Line, d.Col, "", "duplicate property %q: a JSON object must not repeat a key", d.Key)
+	}
+	if root.Kind != KindObject {
+		v.add(SeverityFatal, "structure", RuleJSON, root, "", "a FHIR JSON document must be a JSON object, found %s", root.Kind)
+		return out
+	}
+	v.validateResource(root, "", false, nil)
+	sortIssues(out.Issues)
+	return out
+}
+
+func sortIssues(issues []Issue) {
+	sort.SliceStable(issues, func(i, j int) bool {
+		if issues[i].Line != issues[j].Line {
+			return issues[i].Line < issues[j].Line
+		}
+		return issues[i].Column < issues[j].Column
+	})
+}
+
+// ValidateTree validates the FHIR files under root that opts selects: each
+// .json file as one resource (bundles entry by entry) and each line of an
+// .ndjson file as one resource. It stops early only when ctx is cancelled
+// or root cannot be read.
+func ValidateTree(ctx context.Context, root string, opts Options) (*Report, error) {
+	info, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("validate FHIR tree: %w", err)
+	}
+	include := opts.Include
+	if len(include) == 0 {
+		include = []string{"**/*.json", "**/*.ndjson"}
+	}
+	for _, globs := range [][]string{include, opts.Exclude, opts.Blocking} {
+		for _, g := range globs {
+			if !doublestar.ValidatePattern(g) {
+				return nil, fmt.Errorf("invalid FHIR path glob %q", g)
+			}
+		}
+	}
+	rep := &Report{Root: root, Blocking: map[string]bool{}}
+	visit := func(path, rel string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !matchAny(include, rel) || matchAny(opts.Exclude, rel) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("read FHIR file: %w", err)
+		}
+		blocking := len(opts.Blocking) == 0 || matchAny(opts.Blocking, rel)
+		for _, o := range validateFile(rel, data, opts) {
+			rep.Outcomes = append(rep.Outcomes, o)
+			if blocking {
+				rep.Blocking[o.File] = true
+			}
+		}
+		return nil
+	}
+	if !info.IsDir() {
+		if err := visit(root, filepath.ToSlash(filepath.Base(root))); err != nil {
+			return nil, err
+		}
+	} else {
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if name := d.Name(); path != root && (name == ".git" || name == "node_modules") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			rel, err := filepath.Rel(root, path)
+			if err != nil {
+				return err
+			}
+			return visit(path, filepath.ToSlash(rel))
+		})
+		if err != nil {
+			return nil, fmt.Errorf("validate FHIR tree %q: %w", root, err)
+		}
+	}
+	sort.SliceStable(rep.Outcomes, func(i, j int) bool { return rep.Outcomes[i].File < rep.Outcomes[j].File })
+	return rep, nil
+}
+
+// validateFile validates a .json file as one document and an .ndjson file
+// line by line; blank NDJSON lines are skipped.
+func validateFile(name string, data []byte, opts Options) []*Outcome {
+	if !strings.HasSuffix(strings.ToLower(name), ".ndjson") {
+		return []*Outcome{validateDocument(name, data, opts)}
+	}
+	var outs []*Outcome
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), 64*1024*1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		o := validateDocument(name+":"+strconv.Itoa(line), text, opts)
+		for i := range o.Issues {
+			if o.Issues[i].Line > 0 {
+				o.Issues[i].Line = line
+			}
+		}
+		outs = append(outs, o)
+	}
+	if err := sc.Err(); err != nil {
+		outs = append(outs, &Outcome{File: name, Issues: []Issue{{Severity: SeverityFatal, Code: "structure", Rule: RuleJSON, Line: line + 1, Message: "cannot read NDJSON line: " + err.Error()}}})
+	}
+	return outs
+}
+
+func matchAny(globs []string, rel string) bool {
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, rel); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,307 @@
+package fhir
+
+import (
+	"encoding/xml"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+)
+
+// checkBinding checks a coded value against a required or extensible
+// binding whose value set expansion is embedded. Value sets without an
+// expansion (such as all of SNOMED CT or MIME types) are not checked.
+func (v *validator) checkBinding(val *Value, w walk) {
+	if val == nil || w.elem == nil || w.elem.Binding == nil {
+		return
+	}
+	b := w.elem.Binding
+	if b.Strength != "required" && b.Strength != "extensible" {
+		return
+	}
+	vs := v.m.valueSets[b.ValueSet]
+	if vs == nil {
+		return
+	}
+	sev := SeverityError
+	if b.Strength == "extensible" && !v.opts.ExtensibleAsError {
+		sev = SeverityWarning
+	}
+	label := vs.name
+	if label == "" {
+		label = vs.url
+	}
+	switch w.typ.Code {
+	case "code", "string", "uri":
+		if val.Kind == KindString && val.Text != "" && !vs.codes["|"+val.Text] {
+			v.add(sev, "code-invalid", RuleBinding, val, w.expr, "the value %s is not in the value set %s (%s), and a code from it is %s", show(w, val.Text), label, vs.url, b.Strength)
+		}
+	case "Coding":
+		if system, code := val.String("system"), val.String("code"); code != "" && system != "" && !vs.codes[system+"|"+code] {
+			v.add(sev, "code-invalid", RuleBinding, val, w.expr, "the code %s#%s is not in the value set %s (%s), and a code from it is %s", system, show(w, code), label, vs.url, b.Strength)
+		}
+	case "CodeableConcept":
+		cs := val.Member("coding")
+		if cs == nil || cs.Kind != KindArray {
+			return
+		}
+		coded := 0
+		for _, c := range cs.Items {
+			system, code := c.String("system"), c.String("code")
+			if code == "" || system == "" {
+				continue
+			}
+			coded++
+			if vs.codes[system+"|"+code] {
+				return
+			}
+		}
+		if coded > 0 {
+			v.add(sev, "code-invalid", RuleBinding, val, w.expr, "none of the %d codings is in the value set %s (%s), and a code from it is %s", coded, label, vs.url, b.Strength)
+		}
+	}
+}
+
+// currentResource returns the innermost resource being walked.
+func (v *validator) currentResource() *resourceFrame {
+	if len(v.resources) == 0 {
+		return nil
+	}
+	return v.resources[len(v.resources)-1]
+}
+
+// containerResource returns the innermost resource that is not contained:
+// the one whose contained list local references resolve against.
+func (v *validator) containerResource() *resourceFrame {
+	for i := len(v.resources) - 1; i >= 0; i-- {
+		if !v.resources[i].isContained {
+			return v.resources[i]
+		}
+	}
+	return nil
+}
+
+// checkReference checks the format and target type of Reference.reference
+// and records it for resolution when the resource is inside a Bundle.
+func (v *validator) checkReference(val *Value, w walk) {
+	rv := val.Member("reference")
+	if rv == nil || rv.Kind != KindString || rv.Text == "" {
+		return
+	}
+	ref := rv.Text
+	expr := w.expr + ".reference"
+	if strings.HasPrefix(ref, "#") {
+		if ref == "#" {
+			return
+		}
+		container := v.containerResource()
+		if container != nil && !container.containedID[ref[1:]] {
+			v.add(SeverityError, "not-found", RuleReference, rv, expr, "unable to resolve the local reference %q: no contained resource has the id %q", ref, ref[1:])
+		}
+		return
+	}
+	typeName, ok := "", true
+	switch {
+	case strings.HasPrefix(ref, "urn:uuid:") && !uuidRE.MatchString(ref):
+		v.add(SeverityWarning, "invalid", RuleReference, rv, expr, "reference %s is not a well-formed urn:uuid: (expected a lower-case 8-4-4-4-12 hex UUID)", show(w, ref))
+	case strings.HasPrefix(ref, "urn:uuid:"):
+	case strings.HasPrefix(ref, "urn:oid:"):
+		ok = oidRE.MatchString(ref)
+	case strings.Contains(ref, "?"):
+		// A conditional reference such as Patient?identifier=x; only a
+		// transaction resolves it.
+		typeName = ref[:strings.IndexByte(ref, '?')]
+		ok = v.m.resources[typeName]
+	case hasScheme(ref):
+		typeName, _, _ = restfulTail(v.m, ref)
+	default:
+		var id string
+		typeName, id, ok = splitRelative(v.m, ref)
+		ok = ok && isID(id)
+	}
+	if !ok || strings.ContainsAny(ref, " \t\r\n") {
+		v.add(SeverityError, "invalid", RuleReference, rv, expr, "invalid reference %s: expected Type/id, an absolute URL, urn:uuid:, urn:oid: or #id", show(w, ref))
+		return
+	}
+	if typeName != "" && len(w.typ.Targets) > 0 && !slices.Contains(w.typ.Targets, "Resource") && !slices.Contains(w.typ.Targets, typeName) {
+		v.add(SeverityError, "structure", RuleReference, rv, expr, "invalid reference target type %s: this element allows %s", typeName, strings.Join(w.typ.Targets, ", "))
+	}
+	if frame := v.currentResource(); frame != nil && frame.bundle != nil {
+		frame.bundle.refs = append(frame.bundle.refs, pendingRef{ref: ref, value: rv, expr: expr, sourceFullURL: frame.fullURL})
+	}
+}
+
+func hasScheme(s string) bool {
+	i := strings.Index(s, ":")
+	if i <= 0 {
+		return false
+	}
+	for _, c := range s[:i] {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// splitRelative splits Type/id or Type/id/_history/version.
+func splitRelative(m *model, ref string) (typeName, id string, ok bool) {
+	parts := strings.Split(ref, "/")
+	switch {
+	case len(parts) == 2:
+	case len(parts) == 4 && parts[2] == "_history" && parts[3] != "":
+	default:
+		return "", "", false
+	}
+	if !m.resources[parts[0]] {
+		return parts[0], parts[1], false
+	}
+	return parts[0], parts[1], true
+}
+
+// restfulTail returns the type and id at the end of an absolute RESTful
+// URL such as http://server/fhir/Patient/1 (or .../_history/2).
+func restfulTail(m *model, url string) (typeName, id string, ok bool) {
+	parts := strings.Split(url, "/")
+	if n := len(parts); n >= 4 && parts[n-2] == "_history" {
+		parts = parts[:n-2]
+	}
+	n := len(parts)
+	if n < 2 || !m.resources[parts[n-2]] {
+		return "", "", false
+	}
+	return parts[n-2], parts[n-1], true
+}
+
+// checkExtension checks ext-1 and that a known extension is used in one of
+// its contexts; an unknown extension is an error unless its URL starts
+// with an allowed prefix.
+func (v *validator) checkExtension(val *Value, w walk) {
+	hasValue, hasExt := false, false
+	for _, mb := range val.Members {
+		if strings.HasPrefix(mb.Key, "value") {
+			hasValue = true
+		}
+		if mb.Key == "extension" {
+			hasExt = true
+		}
+	}
+	if hasValue == hasExt {
+		v.add(SeverityError, "invariant", RuleInvariant, val, w.expr, "an extension must have either extensions or a value[x], not both and not neither (ext-1)")
+	}
+	uv := val.Member("url")
+	if uv == nil || uv.Kind != KindString || uv.Text == "" {
+		return
+	}
+	url := uv.Text
+	if w.context == nil {
+		// A nested extension of a complex extension: its url is relative
+		// to the parent definition.
+		return
+	}
+	def := v.m.extensions[url]
+	if def == nil {
+		for _, p := range v.opts.AllowedExtensions {
+			if strings.HasPrefix(url, p) {
+				return
+			}
+		}
+		if isExampleURL(url) {
+			v.add(SeverityWarning, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core; example domains are allowed but cannot be checked", url)
+			return
+		}
+		v.add(SeverityError, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core, so it is not allowed here (allow its URL prefix with the allowedExtensions option)", url)
+		return
+	}
+	if len(def.Contexts) == 0 {
+		return
+	}
+	for _, c := range def.Contexts {
+		if c == "Element" || c == "Resource" || c == "DomainResource" || slices.Contains(w.context, c) {
+			return
+		}
+		if c == "BackboneElement" && len(w.context) > 0 && strings.Contains(w.context[0], ".") {
+			return
+		}
+	}
+	v.add(SeverityError, "structure", RuleExtension, uv, w.expr, "the extension %s is not allowed at %s: its definition allows %s", url, strings.Join(w.context, " / "), strings.Join(def.Contexts, ", "))
+}
+
+// forbiddenXHTML are elements that FHIR narrative must not contain.
+var forbiddenXHTML = map[string]bool{"script": true, "form": true, "base": true, "link": true, "iframe": true, "embed": true, "object": true, "applet": true, "frame": true, "frameset": true, "style": false}
+
+// checkNarrative checks Narrative.div: a well-formed XHTML div in the XHTML
+// namespace with no active content.
+func (v *validator) checkNarrative(val *Value, w walk) {
+	div := val.Member("div")
+	if div == nil || div.Kind != KindString {
+		return
+	}
+	expr := w.expr + ".div"
+	s := strings.TrimSpace(div.Text)
+	if !strings.HasPrefix(s, "<div") {
+		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative must start with a <div> element")
+		return
+	}
+	dec := xml.NewDecoder(strings.NewReader(s))
+	dec.Strict = true
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative is not well-formed XHTML: %v", err)
+			return
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if depth == 0 && t.Name.Space != "http://www.w3.org/1999/xhtml" {
+				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative <div> must be in the XHTML namespace http://www.w3.org/1999/xhtml")
+			}
+			depth++
+			if forbiddenXHTML[strings.ToLower(t.Name.Local)] {
+				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a <%s> element, which FHIR narrative does not allow", t.Name.Local)
+			}
+			for _, a := range t.Attr {
+				name := strings.ToLower(a.Name.Local)
+				if strings.HasPrefix(name, "on") {
+					v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has an event attribute %q on <%s>, which FHIR narrative does not allow", a.Name.Local, t.Name.Local)
+				}
+				if (name == "href" || name == "src") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Value)), "javascript:") {
+					v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has a javascript: URL in %q, which FHIR narrative does not allow", a.Name.Local)
+				}
+			}
+		case xml.EndElement:
+			depth--
+		case xml.ProcInst:
+			if t.Target != "xml" {
+				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a processing instruction, which FHIR narrative does not allow")
+			}
+		}
+	}
+}
+
+// isExampleURL reports whether a URL is in a domain reserved for examples
+// (RFC 2606 example.org, example.com, example.net), which the HL7
+// validator also accepts for unknown extensions.
+func isExampleURL(url string) bool {
+	rest, ok := strings.CutPrefix(url, "http://")
+	if !ok {
+		rest, ok = strings.CutPrefix(url, "https://")
+	}
+	if !ok {
+		return false
+	}
+	host := rest
+	if i := strings.IndexAny(host, "/#?:"); i >= 0 {
+		host = host[:i]
+	}
+	for _, d := range []string{"example.org", "example.com", "example.net"} {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
+}
