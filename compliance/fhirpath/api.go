@@ -108,7 +108,7 @@ func MustParse(expression string) *Expression {
 }
 
 // Evaluate evaluates the expression with input as the focus ($this at the start). The
-// environment may be nil.
+// environment may be nil. The result is never nil when err is nil.
 func (e *Expression) Evaluate(input Collection, env *Environment) (result Collection, err error) {
 	if env == nil {
 		env = &Environment{}
@@ -122,7 +122,11 @@ func (e *Expression) Evaluate(input Collection, env *Environment) (result Collec
 			err = &EvalError{Expression: e.source, Message: fmt.Sprintf("internal error: %v", r)}
 		}
 	}()
-	return ev.eval(e.root, input, rootScope(input))
+	result, err = ev.eval(e.root, input, rootScope(input))
+	if err == nil && result == nil {
+		result = Collection{}
+	}
+	return result, err
 }
 
 // EvaluateBool evaluates the expression as an invariant. A result of one Boolean gives that

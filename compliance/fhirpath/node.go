@@ -1,11 +1,9 @@
 package fhirpath
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 )
@@ -68,14 +66,9 @@ type Object []Member
 // FromJSON parses one FHIR JSON resource and builds its tree. The model may be nil, in which
 // case only resource types and JSON kinds give node types. Syntax errors name the byte offset.
 func FromJSON(data []byte, model Model) (*Node, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	value, err := decodeOrdered(dec, data)
+	value, err := parseJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("parse FHIR JSON at byte %d: %w", dec.InputOffset(), err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("parse FHIR JSON at byte %d: unexpected data after the resource", dec.InputOffset())
+		return nil, fmt.Errorf("parse FHIR JSON at byte %d: %w", jsonErrorOffset(err), err)
 	}
 	return FromValue(value, model)
 }
@@ -84,77 +77,6 @@ func FromJSON(data []byte, model Model) (*Node, error) {
 type offsetValue struct {
 	value  any
 	offset int
-}
-
-// decodeOrdered decodes the next JSON value into Object, []any, json.Number, string, bool or
-// nil, wrapping each object member value in offsetValue so builders keep source offsets.
-func decodeOrdered(dec *json.Decoder, data []byte) (any, error) {
-	token, err := dec.Token()
-	if err != nil {
-		if err == io.EOF {
-			return nil, errors.New("unexpected end of JSON input")
-		}
-		return nil, err
-	}
-	delim, ok := token.(json.Delim)
-	if !ok {
-		return token, nil
-	}
-	switch delim {
-	case '{':
-		var object Object
-		for dec.More() {
-			keyToken, err := dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			key, ok := keyToken.(string)
-			if !ok {
-				return nil, fmt.Errorf("invalid object key %v", keyToken)
-			}
-			offset := valueStart(data, int(dec.InputOffset()))
-			value, err := decodeOrdered(dec, data)
-			if err != nil {
-				return nil, err
-			}
-			object = append(object, Member{Key: key, Value: offsetValue{value: value, offset: offset}})
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, err
-		}
-		if object == nil {
-			object = Object{}
-		}
-		return object, nil
-	case '[':
-		items := []any{}
-		for dec.More() {
-			item, err := decodeOrdered(dec, data)
-			if err != nil {
-				return nil, err
-			}
-			items = append(items, item)
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, err
-		}
-		return items, nil
-	}
-	return nil, fmt.Errorf("unexpected delimiter %q", delim.String())
-}
-
-// valueStart skips the whitespace and the colon after an object key, returning the offset of
-// the value.
-func valueStart(data []byte, offset int) int {
-	for offset < len(data) {
-		switch data[offset] {
-		case ' ', '\t', '\r', '\n', ':':
-			offset++
-		default:
-			return offset
-		}
-	}
-	return offset
 }
 
 // FromValue builds a tree from a decoded JSON resource: an [Object] or map[string]any (whose
