@@ -60,7 +60,7 @@ const (
 // NOTE: no container registry is reachable from the network where this
 // table was written, so no digest was pulled here. The digests that are set
 // are the ones that several unrelated public repositories pin for the same
-// tag; every other entry is pinned by tag only until its digest is filled
+// tag. Every other entry is pinned by tag only until its digest is filled
 // from `crane digest REF` on a connected machine.
 var DefaultImages = map[string]Image{
 	ImageNode:         {Repository: "docker.io/library/node", Tag: "22.12.0-bookworm", Digest: "sha256:0e910f435308c36ea60b4cfd7b80208044d77a074d16b768a81901ce938a62dc", Ships: "node 22, npm; tools come from the project's lockfile"},

@@ -35,6 +35,8 @@ var Jest = toolStep{
 		if err != nil {
 			return nil, err
 		}
+		// These variables take precedence over a "jest-junit" key in
+		// package.json (checked with jest-junit 17).
 		ctr = ctr.
 			WithEnvVariable("JEST_JUNIT_OUTPUT_DIR", ReportsPath).
 			WithEnvVariable("JEST_JUNIT_OUTPUT_NAME", "jest.junit.xml")
