@@ -79,7 +79,7 @@ func TestGateOnRealReports(t *testing.T) {
 	assert.Equal(t, "unit-tests failed 1 failing of 10 (<= 0 failing)", gateLine(t, r.stdout, "unit-tests"))
 	// Stryker clear-text report: 60.26 for all files.
 	assert.Equal(t, "mutation-score failed 60.26 % (47/78 mutants detected) (>= 80 %)", gateLine(t, r.stdout, "mutation-score"))
-	assert.Equal(t, "secrets failed 1 findings (<= 0 findings)", gateLine(t, r.stdout, "secrets"))
+	assert.Equal(t, "secrets failed 1 finding (<= 0 findings)", gateLine(t, r.stdout, "secrets"))
 	assert.Equal(t, "lighthouse-accessibility failed 48 (http://127.0.0.1:8765/) (>= 95)", gateLine(t, r.stdout, "lighthouse-accessibility"))
 	assert.Equal(t, "lighthouse-performance passed 100 (http://127.0.0.1:8765/) (>= 90)", gateLine(t, r.stdout, "lighthouse-performance"))
 	assert.Contains(t, gateLine(t, r.stdout, "critical-vulnerabilities"), "not-evaluated report missing: no vulnerability scanner SARIF report")
@@ -141,7 +141,7 @@ func TestGateMalformedReport(t *testing.T) {
 	assert.Contains(t, r.stderr, "warning: parse cobertura report")
 	// Every other gate still gets its verdict. go test: 6 tests, 1 failed.
 	assert.Equal(t, "unit-tests failed 1 failing of 6 (<= 0 failing)", gateLine(t, r.stdout, "unit-tests"))
-	assert.Equal(t, "secrets failed 1 findings (<= 0 findings)", gateLine(t, r.stdout, "secrets"))
+	assert.Equal(t, "secrets failed 1 finding (<= 0 findings)", gateLine(t, r.stdout, "secrets"))
 }
 
 func TestGatePassesWithoutBlockingFailure(t *testing.T) {

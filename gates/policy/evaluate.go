@@ -267,7 +267,11 @@ func formatValue(spec gateSpec, value float64) string {
 	case spec.unit == "%":
 		return fmt.Sprintf("%.2f %%", value)
 	}
-	return strings.TrimSpace(formatNumber(value) + " " + spec.unit)
+	unit := spec.unit
+	if value == 1 && strings.HasSuffix(unit, "s") && !strings.Contains(unit, "/") {
+		unit = strings.TrimSuffix(unit, "s") // "1 finding", not "1 findings"
+	}
+	return strings.TrimSpace(formatNumber(value) + " " + unit)
 }
 
 func formatNumber(v float64) string {

@@ -163,17 +163,17 @@ func TestEvaluateFindingGates(t *testing.T) {
 	assert.ElementsMatch(t, []string{"gitleaks.sarif", "trivy.sarif"}, secrets.Reports)
 
 	vulns := verdictOf(t, verdicts, "critical-vulnerabilities")
-	assert.Equal(t, "1 findings", vulns.Measured, "the medium CVE is below the policy severity high")
+	assert.Equal(t, "1 finding", vulns.Measured, "the medium CVE is below the policy severity high")
 
 	eslint := verdictOf(t, verdicts, "eslint-errors")
-	assert.Equal(t, "1 errors", eslint.Measured)
+	assert.Equal(t, "1 error", eslint.Measured)
 	assert.Contains(t, eslint.Next, "src/a.ts:1 (ESLint no-eval)")
 
 	pss := verdictOf(t, verdicts, "pss-restricted")
-	assert.Equal(t, "1 violations", pss.Measured, "only the manifest under a production path")
+	assert.Equal(t, "1 violation", pss.Measured, "only the manifest under a production path")
 
 	infra := verdictOf(t, verdicts, "infrastructure-critical")
-	assert.Equal(t, "1 findings", infra.Measured, "only the critical RBAC finding")
+	assert.Equal(t, "1 finding", infra.Measured, "only the critical RBAC finding")
 	assert.Equal(t, gates.StatusFailed, infra.Status)
 }
 
@@ -294,9 +294,9 @@ func TestEvaluateNativeAnalyses(t *testing.T) {
 	assert.Contains(t, fhir.Measured, "1 errors in blocking paths")
 
 	exposure := verdictOf(t, verdicts, "phi-exposure")
-	assert.Equal(t, "1 findings", exposure.Measured, "the synthetic fixture is non-blocking")
+	assert.Equal(t, "1 finding", exposure.Measured, "the synthetic fixture is non-blocking")
 	hipaa := verdictOf(t, verdicts, "hipaa-critical")
-	assert.Equal(t, "1 findings", hipaa.Measured, "the critical SSN finding")
+	assert.Equal(t, "1 finding", hipaa.Measured, "the critical SSN finding")
 }
 
 func TestEvaluateLicenses(t *testing.T) {

@@ -29,6 +29,20 @@ var safeguards = []safeguard{
 	{"164.308(a)(1)(ii)(D)", "Information system activity review", []string{"hipaa-critical"}},
 }
 
+// statusWord names a status in plain words, because emoji need a font
+// that offline machines often lack.
+func statusWord(s gates.Status) string {
+	switch s {
+	case gates.StatusPassed:
+		return "passed"
+	case gates.StatusFailed:
+		return "failed"
+	case gates.StatusWarned:
+		return "advisory failure"
+	}
+	return "not evaluated"
+}
+
 type dashboardSafeguard struct {
 	Citation string
 	Name     string
@@ -97,7 +111,7 @@ func Dashboard(w io.Writer, r *gates.Result) error {
 }
 
 var dashboardTemplate = template.Must(template.New("dashboard").Funcs(template.FuncMap{
-	"label": statusLabel,
+	"label": statusWord,
 	"mask":  maskText,
 	"loc":   location,
 }).Parse(`<!DOCTYPE html>
@@ -115,6 +129,7 @@ th{background:#f6f8fa}
 .banner{padding:.75rem 1rem;border-radius:6px;font-weight:600}
 .blocked{background:#ffebe9;border:1px solid #cf222e}.clear{background:#dafbe1;border:1px solid #1a7f37}
 .passed{color:#1a7f37}.failed{color:#cf222e}.advisory-failure{color:#9a6700}.not-evaluated{color:#57606a}
+td.passed,td.failed,td.advisory-failure,td.not-evaluated{font-weight:600;white-space:nowrap}
 .muted{color:#57606a;font-size:.85rem}
 </style>
 </head>

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,4 +220,31 @@ func TestMaskText(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, maskText(tt.in), tt.in)
 	}
+}
+
+func TestSARIFRespectsGitHubLimits(t *testing.T) {
+	r := &gates.Result{}
+	for i := 0; i < 22; i++ {
+		r.Findings = append(r.Findings, gates.Finding{Tool: fmt.Sprintf("tool%02d", i), RuleID: "r", Severity: gates.SeverityLow, Path: "a.go", Line: 1})
+	}
+	for i := 0; i < maxResultsPerRun+3; i++ {
+		severity := gates.SeverityLow
+		if i == maxResultsPerRun+2 {
+			severity = gates.SeverityCritical
+		}
+		r.Findings = append(r.Findings, gates.Finding{Tool: "tool00", RuleID: "many", Severity: severity, Path: "b.go", Line: i + 1})
+	}
+	var b bytes.Buffer
+	require.NoError(t, SARIF(&b, r))
+	var doc sarifLog
+	require.NoError(t, json.Unmarshal(b.Bytes(), &doc))
+	require.Len(t, doc.Runs, maxRuns)
+	assert.Equal(t, mergedTool, doc.Runs[maxRuns-1].Tool.Driver.Name)
+	assert.Len(t, doc.Runs[maxRuns-1].Results, 3, "tool19, tool20 and tool21 share the last run")
+	assert.Equal(t, "tool19/r", doc.Runs[maxRuns-1].Results[0].RuleID)
+
+	first := doc.Runs[0]
+	assert.Len(t, first.Results, maxResultsPerRun)
+	assert.EqualValues(t, 4, first.Properties["hmsci/omittedResults"])
+	assert.Equal(t, "error", first.Results[0].Level, "the critical finding is kept")
 }

@@ -21,8 +21,9 @@ type (
 		Runs    []sarifRun `json:"runs"`
 	}
 	sarifRun struct {
-		Tool    sarifTool     `json:"tool"`
-		Results []sarifResult `json:"results"`
+		Tool       sarifTool      `json:"tool"`
+		Results    []sarifResult  `json:"results"`
+		Properties map[string]any `json:"properties,omitempty"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -94,6 +95,15 @@ var securitySeverity = map[gates.Severity]string{
 	gates.SeverityLow:      "3.0",
 }
 
+// GitHub code scanning limits, from its documentation on SARIF uploads:
+// a file with more than 20 runs, or a run with more than 25,000 results,
+// is rejected.
+const (
+	maxRuns          = 20
+	maxResultsPerRun = 25000
+	mergedTool       = "hmsci-other-tools"
+)
+
 // fingerprintKey names hmsci's own partial fingerprint, versioned so that
 // a change of the hashed fields does not collide with old alerts.
 const fingerprintKey = "hmsciFinding/v1"
@@ -117,6 +127,20 @@ func SARIF(w io.Writer, r *gates.Result) error {
 	}
 	sort.Strings(tools)
 
+	// GitHub code scanning rejects a file with more than maxRuns runs, so
+	// the tools past the limit share one run with tool-prefixed rule ids.
+	if len(tools) > maxRuns {
+		var merged []gates.Finding
+		for _, tool := range tools[maxRuns-1:] {
+			for _, f := range byTool[tool] {
+				f.RuleID = tool + "/" + f.RuleID
+				merged = append(merged, f)
+			}
+		}
+		tools = append(tools[:maxRuns-1], mergedTool)
+		byTool[mergedTool] = merged
+	}
+
 	doc := sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{}}
 	for _, tool := range tools {
 		doc.Runs = append(doc.Runs, sarifRunFor(tool, byTool[tool]))
@@ -133,6 +157,12 @@ func sarifRunFor(tool string, findings []gates.Finding) sarifRun {
 	}
 	ruleIndex := map[string]int{}
 	ruleSeverity := map[string]gates.Severity{}
+	if len(findings) > maxResultsPerRun {
+		// findings are sorted unsuppressed first, then by severity, so the
+		// cut drops the least important ones.
+		run.Properties = map[string]any{"hmsci/omittedResults": len(findings) - maxResultsPerRun}
+		findings = findings[:maxResultsPerRun]
+	}
 	for _, f := range findings {
 		id := f.RuleID
 		if id == "" {
