@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,9 +56,13 @@ type Images struct {
 }
 
 func (im *Images) check() error {
-	for step, ref := range im.Overrides {
-		if ref == "" {
-			return fmt.Errorf("empty image reference for step %q", step)
+	if strings.Contains(im.Mirror, "://") || strings.ContainsAny(im.Mirror, " \t\r\n") {
+		return fmt.Errorf("invalid mirror %q: use a registry prefix without scheme or spaces, such as \"registry.hospital.example/mirror\"", im.Mirror)
+	}
+	for _, step := range slices.Sorted(maps.Keys(im.Overrides)) {
+		ref := im.Overrides[step]
+		if ref == "" || strings.Contains(ref, "://") || strings.ContainsAny(ref, " \t\r\n") {
+			return fmt.Errorf("invalid image reference %q for step %q: use a reference such as \"registry.example/team/tool:1.2@sha256:...\"", ref, step)
 		}
 	}
 	return nil

@@ -242,6 +242,22 @@ func TestParseErrors(t *testing.T) {
 			keyPath: "infrastructure.kubernetes",
 		},
 		{
+			name:    "mirror with scheme",
+			yaml:    "images:\n  mirror: https://registry.example\n",
+			want:    `invalid mirror "https://registry.example"`,
+			line:    2,
+			column:  3,
+			keyPath: "images",
+		},
+		{
+			name:    "image reference with space",
+			yaml:    "images:\n  overrides: {trivy-fs: 'aquasec/trivy 0.58'}\n",
+			want:    `invalid image reference "aquasec/trivy 0.58" for step "trivy-fs"`,
+			line:    2,
+			column:  3,
+			keyPath: "images",
+		},
+		{
 			name:    "yaml syntax",
 			yaml:    "gates:\n  secrets: [\n",
 			want:    "invalid YAML",

@@ -111,7 +111,9 @@ type evaluation struct {
 }
 
 // Evaluate returns one verdict per enabled gate of the policy, in the
-// policy's gate order.
+// policy's gate order. It makes the paths of the findings in the inputs
+// relative to Inputs.Root in place, and fills in an analysis finding's
+// empty Tool with the analysis tool.
 func Evaluate(p *config.Config, in Inputs) []gates.Verdict {
 	e := newEvaluation(p, in)
 	var verdicts []gates.Verdict
