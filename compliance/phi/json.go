@@ -15,7 +15,9 @@ type jsonFrame struct {
 	// "system" string members, which say what a FHIR element is.
 	resourceType string
 	system       string
-	start, end   int
+	// typeAt is the offset of the resourceType value.
+	typeAt     int
+	start, end int
 }
 
 // jsonScalar is a string or number member or array element.
@@ -148,7 +150,7 @@ func (s *fileScan) addPatientHits(frames []jsonFrame, patientHits map[int][]int)
 			names = append(names, r)
 		}
 		sort.Strings(names)
-		start := frames[p].start
+		start := frames[p].typeAt
 		s.hits = append(s.hits, hit{rule: RuleFHIRPatient, start: start, end: start + 1, line: s.lineAt0(start),
 			value: "Patient", masked: "Patient resource with " + strconv.Itoa(len(idx)) + " identifiers (" + strings.Join(names, ", ") + ")",
 			confidence: 0.95, synthetic: synthetic, detail: "FHIR R4 Patient resource", record: -1})
@@ -233,6 +235,7 @@ func tokenizeJSON(data []byte) ([]jsonFrame, []jsonScalar, bool) {
 				f := &frames[t]
 				if !f.isArray && key == "resourceType" {
 					f.resourceType = string(str)
+					f.typeAt = i + 1
 				} else if !f.isArray && key == "system" {
 					f.system = string(str)
 				}

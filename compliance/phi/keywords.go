@@ -97,5 +97,55 @@ func lookupKeyword(word []byte) kind {
 	if n == 0 || n > maxKeywordLen {
 		return 0
 	}
-	return keywordKinds[string(buf[:n])]
+	if k := keywordKinds[string(buf[:n])]; k != 0 {
+		return k
+	}
+	return suffixKinds(word, buf[:n])
+}
+
+// suffixKeywordKinds are the categories a compound key may take from its
+// last component (rendering_npi, supportEmail, phone2). Names and
+// addresses are left out: file_name and ip_address are not PHI.
+const suffixKeywordKinds = kSSN | kNPI | kDEA | kMBI | kMRN | kDOB | kPhone | kEmail | kPlan
+
+// suffixKinds looks up the last component of a compound word: the part
+// after the last '_', '-' or '.', or the last camel-case hump, with
+// trailing digits removed.
+func suffixKinds(word, norm []byte) kind {
+	end := len(word)
+	for end > 0 && isDigit(word[end-1]) {
+		end--
+	}
+	if end == 0 {
+		return 0
+	}
+	if end < len(word) {
+		if k := keywordKinds[string(norm[:len(norm)-(len(word)-end)])]; k != 0 {
+			return k & (suffixKeywordKinds | kAddress)
+		}
+	}
+	start := end - 1
+	for start > 0 {
+		c := word[start-1]
+		if c == '_' || c == '-' || c == '.' {
+			break
+		}
+		if isUpper(word[start]) && isLower(c) {
+			break
+		}
+		start--
+	}
+	if start == 0 {
+		return 0
+	}
+	var buf [maxKeywordLen + 8]byte
+	n := 0
+	for _, c := range word[start:end] {
+		if isUpper(c) {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return keywordKinds[string(buf[:n])] & suffixKeywordKinds
 }

@@ -46,6 +46,10 @@ type fileScan struct {
 	structured      bool // values come from a parsed structure (JSON, CSV, SQL, HL7)
 	synthFile       string
 	covered         []span // values already classified by a structured pass
+	// icdWindow is how many lines apart an ICD-10-CM code and an
+	// identifier may be outside HL7: nested JSON and YAML records span
+	// lines, other text ties them only on one line.
+	icdWindow int
 
 	lineOff int // byte offset of the line counted in lineNo
 	// logExpr and logExprAt carry a PHI reference found inside an
@@ -61,9 +65,8 @@ var identifierRules = map[string]bool{
 	RulePhone: true, RuleEmail: true, RuleAddress: true,
 }
 
-// icdWindow is how many lines apart an ICD-10-CM code and an identifier
-// may be in files without record structure.
-const icdWindow = 8
+// objectICDWindow is the icdWindow of JSON and YAML files, in lines.
+const objectICDWindow = 8
 
 func (s *fileScan) addHit(h hit) {
 	if len(s.covered) > 0 && !s.structured && s.isCovered(h.start, h.end) {
@@ -155,6 +158,9 @@ func scanFile(p string, data []byte, maskFuncs map[string]bool) []hit {
 		s.synthFile = "Synthea-generated fixture"
 	}
 	f, lang := detectFormat(p, data)
+	if f == formatJSON || f == formatYAML {
+		s.icdWindow = objectICDWindow
+	}
 	switch f {
 	case formatJSON:
 		if !s.scanJSON() {
@@ -348,7 +354,7 @@ func (s *fileScan) resolveICD() {
 			if c.record >= 0 {
 				near = h.record == c.record
 			} else {
-				near = h.line-c.line <= icdWindow && c.line-h.line <= icdWindow
+				near = h.line-c.line <= s.icdWindow && c.line-h.line <= s.icdWindow
 			}
 			if near {
 				found = true

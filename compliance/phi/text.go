@@ -126,9 +126,14 @@ func isGlueByte(c byte) bool {
 	return isAlnum(c) || c == '_' || c == '.' || c == '-' || c == '/' || c == ':' || c == '#' || c == '$' || c == '%' || c == '\\'
 }
 
+// skipWord returns the index after the word at i; it always advances.
 func skipWord(data []byte, i, end int) int {
+	start := i
 	for i < end && (isWordByte(data[i]) || data[i] == '-' || data[i] == '.') {
 		i++
+	}
+	if i == start {
+		return start + 1
 	}
 	return i
 }
@@ -254,6 +259,10 @@ func (s *fileScan) checkDigitWord(i, w, end int) {
 	data := s.data
 	ls := &s.ls
 	word := data[i:w]
+	for len(word) > 0 && (word[len(word)-1] == '.' || word[len(word)-1] == '-') {
+		word = word[:len(word)-1]
+		w--
+	}
 	if len(word) == 11 {
 		ls.words = append(ls.words, wordTok{start: i, end: w, value: word})
 		return
