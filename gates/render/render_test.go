@@ -248,3 +248,27 @@ func TestSARIFRespectsGitHubLimits(t *testing.T) {
 	assert.EqualValues(t, 4, first.Properties["hmsci/omittedResults"])
 	assert.Equal(t, "error", first.Results[0].Level, "the critical finding is kept")
 }
+
+func TestJSONValidatesAgainstResultSchema(t *testing.T) {
+	schemaFile, err := os.Open("result.schema.json")
+	require.NoError(t, err)
+	defer schemaFile.Close()
+	schemaDoc, err := jsonschema.UnmarshalJSON(schemaFile)
+	require.NoError(t, err)
+	c := jsonschema.NewCompiler()
+	require.NoError(t, c.AddResource("result.schema.json", schemaDoc))
+	schema, err := c.Compile("result.schema.json")
+	require.NoError(t, err)
+
+	for name, r := range map[string]*gates.Result{"sample": sampleResult(), "empty": {}} {
+		var b bytes.Buffer
+		require.NoError(t, JSON(&b, r))
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+		require.NoError(t, err)
+		assert.NoError(t, schema.Validate(inst), name)
+	}
+
+	bad, err := jsonschema.UnmarshalJSON(strings.NewReader(`{"schemaVersion":2}`))
+	require.NoError(t, err)
+	assert.Error(t, schema.Validate(bad), "another schema version must fail")
+}
