@@ -77,7 +77,7 @@ var Kubeconform = toolStep{
 		Phase:       PhaseInfrastructure,
 		Description: "kubeconform Kubernetes schema validation",
 		ImageKey:    ImageKubeconform,
-		Command: []string{"kubeconform", "-strict", "-summary", "-output", "json", "-kubernetes-version", DefaultKubernetesVersion,
+		Command: []string{"/kubeconform", "-strict", "-summary", "-output", "json", "-kubernetes-version", DefaultKubernetesVersion,
 			"-schema-location", kubeSchemasPath + "/" + kubeSchemaLayout, "DIRS"},
 		Reports:    []string{"kubeconform.json"},
 		Gates:      []string{"kubernetes-schema"},
@@ -98,7 +98,8 @@ var Kubeconform = toolStep{
 		if err != nil {
 			return nil, err
 		}
-		args := []string{"kubeconform", "-strict", "-summary", "-output", "json",
+		// The image's binary is /kubeconform, outside PATH.
+		args := []string{"/kubeconform", "-strict", "-summary", "-output", "json",
 			"-kubernetes-version", o.KubernetesVersion}
 		if o.KubeSchemas != nil {
 			ctr = ctr.WithMountedDirectory(kubeSchemasPath, o.KubeSchemas)

@@ -129,7 +129,7 @@ var OSVScanner = toolStep{
 		Phase:       PhaseSecurity,
 		Description: "osv-scanner dependency vulnerabilities",
 		ImageKey:    ImageOSVScanner,
-		Command: []string{"osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
+		Command: []string{"/osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
 			"--output-file", reportPath("osv-scanner.sarif"), "."},
 		Reports:    []string{"osv-scanner.sarif"},
 		Gates:      []string{"critical-vulnerabilities"},
@@ -146,7 +146,8 @@ var OSVScanner = toolStep{
 		if err != nil {
 			return nil, err
 		}
-		args := []string{"osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
+		// The image's binary is /osv-scanner, outside PATH.
+		args := []string{"/osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
 			"--output-file", reportPath("osv-scanner.sarif")}
 		if env.Options.OSVOffline {
 			// NOTE: --local-db-path and the offline flags follow the

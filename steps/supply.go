@@ -30,6 +30,35 @@ func skipUnlessPublish(d Detection, o Options) (bool, string) {
 	return false, ""
 }
 
+// koBinary is where ko-built images (cosign, crane) keep their binary.
+func koBinary(name string) string { return "/ko-app/" + name }
+
+// caBundle is the CA certificate bundle of ko's default base image.
+const caBundle = "/etc/ssl/certs/ca-certificates.crt"
+
+// toolInBusybox returns the busybox image with one ko-built tool and its CA
+// bundle copied in: the tool images have no shell, and the login and
+// reference handling need one.
+func (env *Env) toolInBusybox(spec Spec, toolKey, tool string) (*dagger.Container, error) {
+	toolRef, err := env.Images.Resolve(toolKey)
+	if err != nil {
+		return nil, fmt.Errorf("step %s: %w", spec.Name, err)
+	}
+	busyboxRef, err := env.Images.Resolve(ImageBusybox)
+	if err != nil {
+		return nil, fmt.Errorf("step %s: %w", spec.Name, err)
+	}
+	if ref, ok := env.Images.Overrides[spec.Name]; ok && ref != "" {
+		toolRef = ref
+	}
+	image := env.Client.Container().From(toolRef)
+	return env.baseFrom(busyboxRef).
+		WithFile("/usr/local/bin/"+tool, image.File(koBinary(tool))).
+		WithFile(caBundle, image.File(caBundle)).
+		WithEnvVariable("SSL_CERT_FILE", caBundle).
+		WithEnvVariable("HOME", "/root"), nil
+}
+
 // registryHost returns the registry part of a repository reference.
 func registryHost(repository string) string {
 	normalized := NormalizeRef(repository)
@@ -71,7 +100,7 @@ func (env *Env) published() (*dagger.Container, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctr, err := env.base(Spec{Name: "publish", ImageKey: ImageCrane})
+	ctr, err := env.toolInBusybox(Spec{Name: "publish", ImageKey: ImageCrane}, ImageCrane, "crane")
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +143,7 @@ var Publish = toolStep{
 		Command:     []string{"crane", "push", imageTarPath, "REPOSITORY:VERSION"},
 		Reports:     []string{"image-ref.txt", "image-tags.txt"},
 		Optional:    true,
-		ToolSource:  "the crane debug image",
+		ToolSource:  "crane from its image, run in the busybox image",
 		Skip:        skipUnlessPublish,
 	},
 	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
@@ -133,7 +162,7 @@ func (env *Env) cosignBase(spec Spec) (*dagger.Container, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctr, err := env.base(spec)
+	ctr, err := env.toolInBusybox(spec, ImageCosign, "cosign")
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +184,7 @@ var Sign = toolStep{
 		Reports:     []string{"cosign-sign.txt"},
 		Gates:       []string{"image-signed"},
 		Optional:    true,
-		ToolSource:  "the cosign -dev image",
+		ToolSource:  "cosign from its image, run in the busybox image",
 		Skip: func(d Detection, o Options) (bool, string) {
 			if skip, reason := skipUnlessPublish(d, o); skip {
 				return skip, "signing needs a pushed image: " + reason
@@ -201,7 +230,7 @@ var Verify = toolStep{
 		Reports:     []string{"cosign-verify.json", "cosign-verify-attestation.json", "cosign-verify.txt"},
 		Gates:       []string{"image-signed"},
 		Optional:    true,
-		ToolSource:  "the cosign -dev image",
+		ToolSource:  "cosign from its image, run in the busybox image",
 		Skip: func(d Detection, o Options) (bool, string) {
 			if skip, reason := skipUnlessPublish(d, o); skip {
 				return skip, "verification needs a pushed image: " + reason
