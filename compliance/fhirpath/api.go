@@ -62,7 +62,7 @@ type Environment struct {
 	// primitive and resource hierarchy is known.
 	Model Model
 	// Now is the clock for now(), today() and timeOfDay(); nil means time.Now. An evaluation
-	// reads it once, so every call within one evaluation sees the same instant.
+	// reads it once, so every call within one evaluation returns the same instant.
 	Now func() time.Time
 	// Resolve finds the resource a reference string points to, for resolve(). Nil means the
 	// built-in lookup: "#id" among the contained resources, and Bundle entries by fullUrl or
@@ -115,8 +115,8 @@ func (e *Expression) Evaluate(input Collection, env *Environment) (result Collec
 	}
 	ev := newEvaluator(e, env, input)
 	defer func() {
-		// The evaluator reports errors by returning them; a panic here is a bug, and turning it
-		// into an error keeps one bad expression from stopping a whole validation run.
+		// The evaluator returns its errors, so a panic here is a bug. Turning it into an error
+		// keeps one bad expression from stopping a whole validation run.
 		if r := recover(); r != nil {
 			result = nil
 			err = &EvalError{Expression: e.source, Message: fmt.Sprintf("internal error: %v", r)}

@@ -1,7 +1,7 @@
 // Package fhirpath parses and evaluates FHIRPath 2.0 expressions over FHIR R4 resources.
 //
 // A resource is a tree of [Node] values. Build one from FHIR JSON with [FromJSON], from an
-// already decoded value with [FromValue], or construct the nodes yourself. A [Model] tells the
+// already decoded value with [FromValue], or construct the nodes yourself. A [Model] gives the
 // builder the FHIR type of every element, which FHIRPath needs for choice elements
 // (valueQuantity is the element "value" of type Quantity), for `is`, `as` and `ofType`, and to
 // read primitive values with the right system type (a FHIR date becomes a System.Date). Without

@@ -256,10 +256,10 @@ func primitive(item any) (any, bool) {
 	return node.Value, true
 }
 
-// SystemValue converts a collection item to its FHIRPath system value: a primitive node gives
-// its bool, int64, Decimal, string or Temporal; a Quantity element gives a Quantity; system
-// values are returned unchanged. ok is false for a primitive node without a value, and a
-// complex node is returned as it is.
+// SystemValue converts a collection item to its FHIRPath system value. A primitive node gives
+// its bool, int64, Decimal, string or Temporal, and a Quantity element gives a Quantity.
+// System values and other complex nodes are returned unchanged. ok is false for a primitive
+// node without a value.
 func SystemValue(item any) (value any, ok bool) { return primitive(item) }
 
 // quantityOfNode reads a FHIR Quantity element as a System.Quantity, preferring the UCUM code
@@ -519,9 +519,9 @@ func union(left, right Collection) Collection {
 	return result
 }
 
-// itemSet deduplicates items by FHIRPath equality. Booleans, numbers and strings (including
-// primitive elements) are found by a map key; other items by a linear scan, so that unions
-// of the primitive values FHIR invariants collect stay linear in time.
+// itemSet deduplicates items by FHIRPath equality. Booleans, numbers and strings, including
+// primitive elements, are found by a map key, so that unions of the primitive values that
+// FHIR invariants collect take linear time. Other items are found by a linear scan.
 type itemSet struct {
 	keys   map[string]struct{}
 	others Collection

@@ -10,11 +10,11 @@ import (
 
 // Node is one element of a FHIR resource tree: a resource, a complex value or a primitive.
 type Node struct {
-	// Name is the element name as FHIRPath sees it, without a choice-type suffix: "value" for
-	// the JSON property valueQuantity. The root resource node has the resource type as Name.
+	// Name is the FHIRPath element name, without a choice-type suffix: "value" for the JSON
+	// property valueQuantity. The root resource node has the resource type as Name.
 	Name string
 	// Type is the FHIR type code of the value: "Patient", "HumanName", "BackboneElement",
-	// "string", "date". Empty when no model knows it.
+	// "string", "date". Empty when the model has no entry for it.
 	Type string
 	// TypePath is the key under which a [Model] describes this node's children: the type name
 	// for data types and resources ("HumanName"), the element path for backbone elements

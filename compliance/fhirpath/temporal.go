@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// TemporalKind tells whether a [Temporal] is a Date, a DateTime or a Time.
+// TemporalKind is the kind of a [Temporal]: Date, DateTime or Time.
 type TemporalKind uint8
 
 // Temporal kinds.

@@ -109,7 +109,7 @@ var systemTypes = map[string]bool{
 	"DateTime": true, "Time": true, "Quantity": true, "Any": true,
 }
 
-// checkKnownType rejects a type name that neither the System namespace nor the model knows.
+// checkKnownType rejects a type name that neither the System namespace nor the model defines.
 // Without a model every name is accepted, since the FHIR types are then unknown.
 func (ev *evaluator) checkKnownType(spec typeSpecifier) error {
 	if ev.env.Model == nil {

@@ -2,8 +2,8 @@ package fhirpath
 
 // This file converts between a small set of UCUM units so that quantities such as 1000 'mg'
 // and 1 'g' compare equal. It covers metric prefixes on gram, liter, meter, second, mole and
-// equivalents, and the UCUM time units; any other pair of units compares only when the unit
-// strings are identical.
+// equivalents, the UCUM time units and a few customary units (inch, foot, pound). Any other
+// pair of units compares only when the unit strings are identical.
 
 // calendarToUCUM maps the FHIRPath calendar keywords to the UCUM unit of the same length.
 var calendarToUCUM = map[string]string{
