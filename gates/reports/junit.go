@@ -17,6 +17,10 @@ const (
 	TestSkipped = "skipped"
 )
 
+// SuiteFailureName names the test case that stands for a failure or error
+// reported on a whole test suite rather than on one of its cases.
+const SuiteFailureName = "(test suite)"
+
 // maxTestMessage bounds the failure message kept per test case.
 const maxTestMessage = 300
 
@@ -55,12 +59,16 @@ func (t *TestSummary) Counts() TestCounts {
 // jest-junit, go-junit-report and Playwright write (file on the suite or
 // the case, classname, time in seconds). A case with a <failure> child is
 // failed, with <error> errored, with <skipped> skipped, and otherwise
-// passed.
+// passed. A <failure> or <error> directly inside a <testsuite> (a suite that
+// failed to run, such as a Go package that does not build) becomes a case
+// named SuiteFailureName, so the failure is counted.
 func ParseJUnit(path string, r io.Reader) (*Report, error) {
 	s := newXMLStream(path, FormatJUnit, r)
 	sum := &TestSummary{Cases: []TestCase{}}
 	var suites []suiteInfo
 	var current *TestCase
+	// suiteLevel is set while current stands for a suite-level failure.
+	suiteLevel := false
 	// messageText gathers the text of a failure or error that has no
 	// message attribute. capturing is set while the parser is inside one.
 	var messageText strings.Builder
@@ -100,7 +108,12 @@ func ParseJUnit(path string, r io.Reader) (*Report, error) {
 				current = &tc
 			case "failure", "error", "skipped":
 				if current == nil {
-					continue
+					if name == "skipped" || len(suites) == 0 {
+						continue
+					}
+					inner := suites[len(suites)-1]
+					current = &TestCase{Suite: inner.name, Name: SuiteFailureName, File: inner.file, Status: TestPassed}
+					suiteLevel = true
 				}
 				applyOutcome(current, name, t)
 				if current.Message == "" && name != "skipped" {
@@ -119,6 +132,11 @@ func ParseJUnit(path string, r io.Reader) (*Report, error) {
 					current.Message = firstLine(messageText.String())
 				}
 				capturing = false
+				if suiteLevel && current != nil {
+					sum.Cases = append(sum.Cases, *current)
+					current = nil
+					suiteLevel = false
+				}
 			case "testcase":
 				if current != nil {
 					sum.Cases = append(sum.Cases, *current)

@@ -296,6 +296,14 @@ func TestJUnitShapes(t *testing.T) {
 			want: []TestCase{{Suite: "inner", Name: "t", Classname: "c", File: "x.js", Status: TestFailed, Message: "first line"}},
 		},
 		{
+			name: "suite-level error",
+			in:   `<testsuites><testsuite name="pkg" errors="1"><testcase name="ok"/><error message="build failed"/></testsuite></testsuites>`,
+			want: []TestCase{
+				{Suite: "pkg", Name: "ok", Status: TestPassed},
+				{Suite: "pkg", Name: SuiteFailureName, Status: TestErrored, Message: "build failed"},
+			},
+		},
+		{
 			name: "empty root",
 			in:   `<testsuites/>`,
 			want: []TestCase{},

@@ -249,6 +249,29 @@ func TestJUnitRealFlavours(t *testing.T) {
 	}
 }
 
+func TestJUnitRealSuiteFailures(t *testing.T) {
+	goBuild := parseReal(t, "junit-go-build-failed.xml").Tests
+	counts := goBuild.Counts()
+	assert.Equal(t, 2, counts.Total)
+	assert.Equal(t, 2, counts.Errored)
+	assert.Equal(t, "[build failed]", goBuild.Cases[1].Name)
+	assert.Equal(t, "Build error", goBuild.Cases[1].Message)
+
+	jest := parseReal(t, "junit-jest-suite-error.xml").Tests
+	counts = jest.Counts()
+	assert.Equal(t, 1, counts.Errored)
+	assert.Equal(t, 2, counts.Failed, "the failing test and the suite's failure entry")
+	var suiteCases []TestCase
+	for _, c := range jest.Cases {
+		if c.Suite == "test/broken.test.js" {
+			suiteCases = append(suiteCases, c)
+		}
+	}
+	require.Len(t, suiteCases, 2)
+	assert.Equal(t, "Test suite failed to run", suiteCases[0].Classname)
+	assert.Equal(t, "● Test suite failed to run", suiteCases[0].Message)
+}
+
 func TestStrykerAgreesWithClearTextReport(t *testing.T) {
 	mut := parseReal(t, "mutation.json").Mutation
 	require.NotNil(t, mut)

@@ -89,6 +89,7 @@ type sarifLocation struct {
 		ArtifactLocation struct {
 			URI       string `json:"uri"`
 			URIBaseID string `json:"uriBaseId"`
+			Index     *int   `json:"index"`
 		} `json:"artifactLocation"`
 		Region sarifRegion `json:"region"`
 	} `json:"physicalLocation"`
@@ -149,6 +150,15 @@ type sarifScanner struct {
 	s     *jsonStream
 	visit func(gates.Finding) error
 	tools []string
+	// artifacts holds the URIs of the current run's artifacts array, which
+	// results may refer to by index instead of repeating the URI.
+	artifacts []string
+}
+
+type sarifArtifact struct {
+	Location struct {
+		URI string `json:"uri"`
+	} `json:"location"`
 }
 
 func (p *sarifScanner) log() error {
@@ -219,6 +229,7 @@ func (p *sarifScanner) run() error {
 	var tool *sarifTool
 	var pending []pendingResult
 	index := 0
+	p.artifacts = nil
 	for {
 		key, ok, err := s.key()
 		if err != nil {
@@ -244,6 +255,17 @@ func (p *sarifScanner) run() error {
 				}
 			}
 			pending = nil
+		case "artifacts":
+			// NOTE: results before the artifacts array cannot resolve an
+			// artifact index; ESLint, golangci-lint and gosec write the
+			// URI in each result as well.
+			var artifacts []sarifArtifact
+			if err := s.decode(&artifacts); err != nil {
+				return err
+			}
+			for _, a := range artifacts {
+				p.artifacts = append(p.artifacts, a.Location.URI)
+			}
 		case "results":
 			if err := s.expectDelim('[', "results"); err != nil {
 				return err
@@ -281,7 +303,7 @@ func (p *sarifScanner) run() error {
 }
 
 func (p *sarifScanner) emit(tool *sarifTool, res *sarifResult, off int64, index int) error {
-	f, skip, err := sarifFinding(tool, res)
+	f, skip, err := sarifFinding(tool, p.artifacts, res)
 	if err != nil {
 		return p.s.errorAt(off, err.value, fmt.Errorf("result %d: %w", index, err.err))
 	}
@@ -298,7 +320,7 @@ type findingError struct {
 
 // sarifFinding maps one SARIF result to a finding. skip is set for results
 // that record no problem (kind "pass" or "notApplicable").
-func sarifFinding(tool *sarifTool, res *sarifResult) (gates.Finding, bool, *findingError) {
+func sarifFinding(tool *sarifTool, artifacts []string, res *sarifResult) (gates.Finding, bool, *findingError) {
 	switch res.Kind {
 	case "", "fail", "open", "review", "informational":
 	case "pass", "notApplicable":
@@ -354,7 +376,11 @@ func sarifFinding(tool *sarifTool, res *sarifResult) (gates.Finding, bool, *find
 
 	if len(res.Locations) > 0 {
 		loc := res.Locations[0].PhysicalLocation
-		f.Path = artifactPath(loc.ArtifactLocation.URI)
+		uri := loc.ArtifactLocation.URI
+		if i := loc.ArtifactLocation.Index; uri == "" && i != nil && *i >= 0 && *i < len(artifacts) {
+			uri = artifacts[*i]
+		}
+		f.Path = artifactPath(uri)
 		f.Line = loc.Region.StartLine
 		f.Column = loc.Region.StartColumn
 		f.EndLine = loc.Region.EndLine

@@ -220,3 +220,15 @@ func TestSARIFErrorsNamePosition(t *testing.T) {
 		})
 	}
 }
+
+func TestSARIFArtifactIndex(t *testing.T) {
+	log := `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},
+	  "artifacts":[{"location":{"uri":"src/a.ts"}},{"location":{"uri":"src/b.ts"}}],
+	  "results":[
+	    {"message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"index":1},"region":{"startLine":2}}}]},
+	    {"message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"index":7}}}]}]}]}`
+	sum := summarize(t, log)
+	require.Len(t, sum.Findings, 2)
+	assert.Equal(t, "src/b.ts", sum.Findings[0].Path)
+	assert.Empty(t, sum.Findings[1].Path, "an index out of range leaves the path unknown")
+}

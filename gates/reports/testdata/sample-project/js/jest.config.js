@@ -1,7 +1,7 @@
 'use strict';
 module.exports = {
   testEnvironment: 'node',
-  testPathIgnorePatterns: ['/node_modules/', '/.stryker-tmp/'],
+  testPathIgnorePatterns: ['/node_modules/', '/.stryker-tmp/', '/e2e/'],
   collectCoverage: true,
   collectCoverageFrom: ['src/**/*.js'],
   coverageDirectory: 'coverage',
