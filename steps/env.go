@@ -34,8 +34,9 @@ const (
 	CacheSonar         = "hmsci/sonar"
 )
 
-// Env is what a step runs with. The pipeline builds one Env per run and
-// shares it between steps, so services and the built image are defined once.
+// Env is the context of a step run: client, source, detection, options and
+// images. The pipeline builds one Env per run and shares it between steps,
+// so services and the built image are defined once.
 type Env struct {
 	Client *dagger.Client
 	// Source is the project directory.

@@ -127,9 +127,9 @@ type Options struct {
 
 	// KubernetesVersion selects the kubeconform schema set (default 1.31.0).
 	KubernetesVersion string
-	// KubeSchemas is a pinned kubeconform schema directory; without it the
-	// schemas are read from the hmsci/kubeconform-schemas cache volume and,
-	// when runtime downloads are allowed, fetched into it.
+	// KubeSchemas is a pinned kubeconform schema directory. Without it,
+	// kubeconform runs only with runtime downloads allowed, and keeps the
+	// downloaded schemas in the hmsci/kubeconform-schemas cache volume.
 	KubeSchemas *dagger.Directory
 	// KubePolicyDir is the user's Rego directory for conftest-k8s, relative
 	// to the source (default: the first of policy/, policies/ found).

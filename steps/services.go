@@ -22,7 +22,7 @@ type Services struct {
 	App      *dagger.Service
 	Postgres *dagger.Service
 	Redis    *dagger.Service
-	// AppURL is where bound containers reach the app, or Options.TargetURL.
+	// AppURL is the app's address from bound containers, or Options.TargetURL.
 	AppURL string
 	// DatabaseURL and RedisURL are the connection strings the app gets.
 	DatabaseURL string

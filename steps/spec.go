@@ -47,7 +47,7 @@ type Spec struct {
 	// Optional marks a step that runs only when configured (a server URL,
 	// a token, an opt-in flag).
 	Optional bool
-	// ToolSource says where the tool comes from: the image, or the project's
+	// ToolSource names the origin of the tool: the image, or the project's
 	// own lockfile.
 	ToolSource string
 	// Skip returns true and a reason when the step does not apply to the
