@@ -130,8 +130,8 @@ func (e *Expression) Evaluate(input Collection, env *Environment) (result Collec
 }
 
 // EvaluateBool evaluates the expression as an invariant. A result of one Boolean gives that
-// value. Any other single item gives true. The empty collection gives false, as the HL7
-// reference validator treats it. More than one item is an error.
+// value. Any other single item gives true, and the empty collection gives false. More than one
+// item is an error. Use Evaluate to tell an empty result from false.
 func (e *Expression) EvaluateBool(input Collection, env *Environment) (bool, error) {
 	result, err := e.Evaluate(input, env)
 	if err != nil {

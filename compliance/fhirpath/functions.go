@@ -254,8 +254,8 @@ func registerFilterFunctions() {
 		}
 		return ev.typeOperator("ofType", focus, spec)
 	})
-	// The function form as() filters like ofType() instead of failing on more than one item:
-	// the R4 invariant dom-3 applies it to descendants(), and the HL7 validator accepts that.
+	// The function form as() filters like ofType() instead of failing on more than one item,
+	// because the R4 invariant dom-3 applies it to descendants().
 	register("as", 1, 1, func(ev *evaluator, focus Collection, args []*astNode, _ *scope) (Collection, error) {
 		spec, ok := typeSpecFromArgument(args[0])
 		if !ok {
