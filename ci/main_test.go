@@ -248,3 +248,21 @@ func TestGateGoCoverprofile(t *testing.T) {
 	assert.Equal(t, "coverage-line failed 60.61 % (20/33 statements) (>= 85 %)", line)
 	assert.Contains(t, gateLine(t, r.stdout, "coverage-branch"), "Go coverprofiles have none")
 }
+
+func TestGateLoadSummary(t *testing.T) {
+	// The k6 summary is hand-written after the documented
+	// --summary-export shape, since k6 could not run where the test data
+	// was made: p(95) 48.71 ms, http_req_failed 10 of 600, 59.88 requests/s,
+	// checks 590 of 600.
+	dir := t.TempDir()
+	data, err := os.ReadFile("../gates/reports/testdata/handwritten/k6-summary-export.json")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "k6-summary.json"), data, 0o600))
+
+	r := runCI(t, nil, "gate", "--reports", dir, "--out", filepath.Join(t.TempDir(), "out"))
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "response-time passed 48.71 ms (< 2000 ms)", gateLine(t, r.stdout, "response-time"))
+	assert.Equal(t, "availability failed 98.333 % (>= 99.9 %)", gateLine(t, r.stdout, "availability"))
+	assert.Equal(t, "error-rate failed 1.667 % (< 0.1 %)", gateLine(t, r.stdout, "error-rate"))
+	assert.Equal(t, "throughput failed 59.88 requests/s (>= 1000 requests/s)", gateLine(t, r.stdout, "throughput"))
+}
