@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -78,8 +79,13 @@ type jsonStream struct {
 	dec    *json.Decoder
 }
 
+// jsonReadBuffer is the read size for JSON reports. json.Decoder asks its
+// reader for little more than it needs, so an unbuffered file would cost one
+// system call per few hundred bytes.
+const jsonReadBuffer = 64 << 10
+
 func newJSONStream(path string, format Format, r io.Reader) *jsonStream {
-	li := newLineIndex(r)
+	li := newLineIndex(bufio.NewReaderSize(r, jsonReadBuffer))
 	dec := json.NewDecoder(li)
 	dec.UseNumber()
 	return &jsonStream{path: path, format: format, lines: li, dec: dec}
