@@ -319,3 +319,13 @@ func TestNarrativeChecks(t *testing.T) {
 	root := patientTree(t)
 	assert.Equal(t, fhirpath.Collection{true}, evaluate(t, root, "text.div.htmlChecks()"))
 }
+
+func TestExternalConstantDashedNames(t *testing.T) {
+	root := patientTree(t)
+	assert.Equal(t, fhirpath.Collection{"http://hl7.org/fhir/ValueSet/administrative-gender"}, evaluate(t, root, "%vs-administrative-gender"))
+	assert.Equal(t, fhirpath.Collection{"http://hl7.org/fhir/StructureDefinition/patient-birthTime"}, evaluate(t, root, "%ext-patient-birthTime"))
+	env := &fhirpath.Environment{Variables: map[string]fhirpath.Collection{"a": {int64(5)}}}
+	result, err := fhirpath.MustParse("%a-1").Evaluate(nil, env)
+	require.NoError(t, err)
+	assert.Equal(t, fhirpath.Collection{int64(4)}, result, "only %vs- and %ext- names contain dashes")
+}

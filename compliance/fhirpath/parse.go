@@ -109,6 +109,10 @@ func isIdentStart(c byte) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// operatorTokens are the operator and punctuation tokens, two-character ones first so that
+// "<=" is not read as "<".
+var operatorTokens = []string{"<=", ">=", "!=", "!~", "(", ")", "[", "]", "{", "}", ".", ",", "+", "-", "*", "/", "&", "|", "=", "~", "<", ">"}
+
 // lex splits an expression into tokens, dropping whitespace and comments.
 func lex(src string) ([]token, error) {
 	var tokens []token
@@ -187,7 +191,7 @@ func lex(src string) ([]token, error) {
 			i++
 		default:
 			op := ""
-			for _, candidate := range []string{"<=", ">=", "!=", "!~", "(", ")", "[", "]", "{", "}", ".", ",", "+", "-", "*", "/", "&", "|", "=", "~", "<", ">"} {
+			for _, candidate := range operatorTokens {
 				if strings.HasPrefix(src[i:], candidate) {
 					op = candidate
 					break
@@ -536,11 +540,14 @@ func (p *parser) parseTerm() (*astNode, error) {
 		case tokenIdentifier, tokenDelimited, tokenString:
 			p.next()
 			full := name.text
-			// %ext-name and %vs-name are single constants in FHIR; join the dashed parts.
-			for p.isOperator("-") && p.tokens[p.pos+1].kind == tokenIdentifier && p.tokens[p.pos].offset == tokenEnd(p, p.tokens[p.pos-1]) && name.kind == tokenIdentifier {
-				p.next()
-				part := p.next()
-				full += "-" + part.text
+			// FHIR defines %vs-name and %ext-name as single constants, so the dashed parts
+			// written without spaces are joined.
+			if name.kind == tokenIdentifier && (full == "vs" || full == "ext") {
+				for p.isOperator("-") && p.peek().offset == p.tokens[p.pos-1].offset+len(p.tokens[p.pos-1].text) &&
+					p.tokens[p.pos+1].kind == tokenIdentifier && p.tokens[p.pos+1].offset == p.peek().offset+1 {
+					p.next()
+					full += "-" + p.next().text
+				}
 			}
 			return &astNode{kind: astExternal, name: full, offset: t.offset}, nil
 		}
