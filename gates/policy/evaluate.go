@@ -323,6 +323,10 @@ func nextForMissing(spec gateSpec) string {
 	return fmt.Sprintf("run step %s and keep its report in the reports directory", strings.Join(spec.steps, " or "))
 }
 
+// NOTE: a SARIF log only names its tool, not which scanners it ran, so any
+// Trivy log makes the vulnerability and secret gates count as measured,
+// even one from "trivy config" that scanned only for misconfigurations.
+
 // findingCount measures a finding gate. The gate is evaluated when a tool
 // whose name contains one of the keys ran. missing names the absent input.
 func findingCount(key, missing string, more ...string) func(*evaluation, config.GateSetting) measurement {
