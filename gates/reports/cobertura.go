@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // ParseCobertura parses a Cobertura XML coverage report, such as the one
@@ -19,7 +20,9 @@ import (
 func ParseCobertura(path string, r io.Reader) (*Report, error) {
 	s := newXMLStream(path, FormatCobertura, r)
 	files := map[string]*lineCounts{}
+	var sources []string
 	var current *lineCounts
+	inSource := false
 	for {
 		tok, err := s.next()
 		if errors.Is(err, io.EOF) {
@@ -28,6 +31,11 @@ func ParseCobertura(path string, r io.Reader) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		if text, ok := tok.(xml.CharData); ok && inSource {
+			sources[len(sources)-1] += string(text)
+			continue
+		}
+		inSource = false
 		start, ok := tok.(xml.StartElement)
 		if !ok {
 			continue
@@ -37,6 +45,9 @@ func ParseCobertura(path string, r io.Reader) (*Report, error) {
 			return nil, s.fail(name, errors.New("invalid Cobertura report: root element must be <coverage>"))
 		}
 		switch {
+		case name == "source" && s.parent(1) == "sources":
+			sources = append(sources, "")
+			inSource = true
 		case name == "class":
 			filename, ok := attr(start, "filename")
 			if !ok || filename == "" {
@@ -59,8 +70,18 @@ func ParseCobertura(path string, r io.Reader) (*Report, error) {
 	return &Report{
 		Path:     path,
 		Format:   FormatCobertura,
-		Coverage: &Coverage{Unit: CoverageUnitLines, Files: coverageFiles(files)},
+		Coverage: &Coverage{Unit: CoverageUnitLines, Files: coverageFiles(files), Sources: trimAll(sources)},
 	}, nil
+}
+
+func trimAll(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 var conditionCoverage = regexp.MustCompile(`\((\d+)/(\d+)\)`)

@@ -168,6 +168,7 @@ func TestCoberturaAgreesWithLcovAndRoot(t *testing.T) {
 	lcov := parseReal(t, "lcov.info").Coverage
 	assert.Equal(t, lcov.Totals(), cob.Totals())
 	assert.Equal(t, lcov.Files, cob.Files)
+	assert.Equal(t, []string{"/tmp/engB/js"}, cob.Sources)
 
 	// The root element's own totals, as istanbul wrote them.
 	data, err := os.ReadFile(realPath("cobertura-coverage.xml"))

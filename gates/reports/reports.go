@@ -76,6 +76,10 @@ type Coverage struct {
 	// LCOV and Cobertura, CoverageUnitStatements for Go coverprofiles.
 	Unit  CoverageUnit   `json:"unit"`
 	Files []FileCoverage `json:"files"`
+	// Sources lists the directories of a Cobertura report's <source>
+	// elements, which its file paths are relative to. It is empty for
+	// other formats.
+	Sources []string `json:"sources,omitempty"`
 }
 
 // CoverageUnit names what a coverage report counts as a line.
