@@ -72,7 +72,7 @@ var (
 	DefaultPublicValues     = []string{"public", "anonymous", "none"}
 	DefaultPublicPaths      = []string{"/healthz", "/readyz", "/livez", "/health", "/ready", "/ping", "/metrics"}
 	DefaultPatientDataPaths = []string{"/fhir/**", "**/patient*", "**/patient*/**", "**/observation*", "**/observation*/**", "**/encounter*", "**/encounter*/**", "**/medication*", "**/medication*/**"}
-	DefaultExclude          = []string{"**/node_modules/**", "**/dist/**", "**/build/**", "**/coverage/**", "**/*.test.*", "**/*.spec.*", "**/__tests__/**", "**/*.d.ts"}
+	DefaultExclude          = []string{"**/node_modules/**", "**/dist/**", "**/build/**", "**/coverage/**", "**/*.test.*", "**/*.spec.*", "**/__tests__/**", "**/*.d.ts", "**/*.min.js"}
 	defaultKubePaths        = []string{"deploy/k8s", "deploy/kubernetes", "k8s", "kubernetes", "manifests"}
 	defaultTerraformPaths   = []string{"deploy/terraform", "terraform", "infra/terraform"}
 )
@@ -199,9 +199,12 @@ func Evaluate(ctx context.Context, root string, opts Options, inputs Inputs) (*R
 	}
 	report := &Report{}
 
-	routes, err := scanRoutes(root, &opts)
+	routes, skipped, err := scanRoutes(root, &opts)
 	if err != nil {
 		return nil, err
+	}
+	for _, path := range skipped {
+		report.Notes = append(report.Notes, fmt.Sprintf("routes: skipped %s: larger than %d bytes, so probably generated; exclude it or split it", path, maxSourceSize))
 	}
 	report.Routes = routes
 	report.Findings = routeFindings(routes, &opts)
@@ -244,10 +247,16 @@ func Evaluate(ctx context.Context, root string, opts Options, inputs Inputs) (*R
 	return report, nil
 }
 
+// maxSourceSize bounds the files scanned for routes. The lexical scan is
+// quadratic in the worst case, and files past this size are bundles or
+// generated code rather than route definitions.
+const maxSourceSize = 1 << 20
+
 // scanRoutes reads every source file and returns the routes found, with
-// their audit and authorization facts.
-func scanRoutes(root string, opts *Options) ([]Route, error) {
+// their audit and authorization facts, and the files skipped for size.
+func scanRoutes(root string, opts *Options) ([]Route, []string, error) {
 	var sources []*source
+	var skipped []string
 	for _, p := range opts.SourcePaths {
 		full := filepath.Join(root, p)
 		if filepath.IsAbs(p) {
@@ -267,6 +276,10 @@ func scanRoutes(root string, opts *Options) ([]Route, error) {
 			if !hasSourceExtension(path) || excluded(rel, opts.Exclude) {
 				return nil
 			}
+			if info, err := d.Info(); err == nil && info.Size() > maxSourceSize {
+				skipped = append(skipped, rel)
+				return nil
+			}
 			data, err := os.ReadFile(path)
 			if err != nil {
 				return fmt.Errorf("read source %q: %w", rel, err)
@@ -276,9 +289,9 @@ func scanRoutes(root string, opts *Options) ([]Route, error) {
 		})
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("source path %q not found under %q: set hipaa source-paths to the service's source directory", p, root)
+				return nil, nil, fmt.Errorf("source path %q not found under %q: set hipaa source-paths to the service's source directory", p, root)
 			}
-			return nil, fmt.Errorf("scan source path %q: %w", p, err)
+			return nil, nil, fmt.Errorf("scan source path %q: %w", p, err)
 		}
 	}
 
@@ -302,7 +315,7 @@ func scanRoutes(root string, opts *Options) ([]Route, error) {
 		}
 		return routes[i].Line < routes[j].Line
 	})
-	return routes, nil
+	return routes, skipped, nil
 }
 
 func hasSourceExtension(path string) bool {

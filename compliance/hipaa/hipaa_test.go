@@ -261,3 +261,14 @@ func TestBlankLiterals(t *testing.T) {
 	assert.Contains(t, code, "f({y: 1})")
 	assert.Contains(t, code, "g();")
 }
+
+func TestLargeSourceSkipped(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "src"), 0o755))
+	big := strings.Repeat("// generated\n", maxSourceSize/13+1)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "src", "bundle.js"), []byte(big), 0o644))
+	report, err := Evaluate(context.Background(), root, Options{}, Inputs{})
+	require.NoError(t, err)
+	require.Len(t, report.Notes, 1)
+	assert.Contains(t, report.Notes[0], "skipped src/bundle.js")
+}

@@ -178,7 +178,11 @@ func (m *Manifests) loadFile(root, file string) error {
 	if err != nil {
 		return fmt.Errorf("read manifest %q: %w", rel, err)
 	}
+	return m.loadData(rel, data)
+}
 
+// loadData adds the objects of one file's contents.
+func (m *Manifests) loadData(rel string, data []byte) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for doc := 1; ; doc++ {
 		var node yaml.Node

@@ -157,15 +157,20 @@ func parseFile(file, rel string) (*hclsyntax.Body, []byte, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("read terraform file %q: %w", rel, err)
 	}
+	body, err := parseBytes(rel, src)
+	return body, src, err
+}
+
+func parseBytes(rel string, src []byte) (*hclsyntax.Body, error) {
 	f, diags := hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
 	if diags.HasErrors() {
-		return nil, nil, diagnosticsError(diags)
+		return nil, diagnosticsError(diags)
 	}
 	body, ok := f.Body.(*hclsyntax.Body)
 	if !ok {
-		return nil, nil, fmt.Errorf("parse terraform file %q: unexpected body type %T", rel, f.Body)
+		return nil, fmt.Errorf("parse terraform file %q: unexpected body type %T", rel, f.Body)
 	}
-	return body, src, nil
+	return body, nil
 }
 
 // diagnosticsError formats every error diagnostic as file:line:col.
