@@ -212,13 +212,11 @@ func writeInfraResult(w io.Writer, format string, r *infraResult) error {
 			return err
 		}
 	}
-	for _, s := range r.Kube.Skipped {
-		if _, err := fmt.Fprintf(w, "%s: document %d skipped: %s\n", s.Path, s.Document, s.Reason); err != nil {
-			return err
-		}
-	}
 	_, err := fmt.Fprintf(w, "%d findings, %d blocking; checked %d Kubernetes objects in %d files and %d Terraform resources in %d modules\n",
 		len(r.Findings), r.Blocking, r.Kube.Objects, r.Kube.Files, r.Terraform.Resources, r.Terraform.Modules)
+	if err == nil && len(r.Kube.Skipped) > 0 {
+		_, err = fmt.Fprintf(w, "skipped %d YAML or JSON documents that are not Kubernetes objects (--format json lists them)\n", len(r.Kube.Skipped))
+	}
 	return err
 }
 

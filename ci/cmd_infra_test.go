@@ -25,7 +25,7 @@ func TestInfraCheckCleanManifests(t *testing.T) {
 	stdout, stderr, code := runInfra(t, "../infra/kube/testdata/clean", "../infra/terraform/testdata/clean")
 	assert.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "0 findings, 0 blocking; checked 9 Kubernetes objects in 4 files and 18 Terraform resources in 1 modules")
-	assert.Contains(t, stdout, "values.yaml: document 1 skipped: no apiVersion or kind")
+	assert.Contains(t, stdout, "skipped 1 YAML or JSON documents that are not Kubernetes objects")
 }
 
 func TestInfraCheckPrivilegedPodInProduction(t *testing.T) {

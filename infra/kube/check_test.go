@@ -668,3 +668,17 @@ func TestExampleAppPlantedFaults(t *testing.T) {
 		})
 	}
 }
+
+func TestInvalidJSONInDirectory(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "tsconfig.json", "{\n  // comment\n  \"compilerOptions\": {\"strict\": true,}\n}\n")
+
+	manifests, err := Load(root, []string{"."})
+	require.NoError(t, err, "a JSON file met in a directory walk is skipped, not an error")
+	require.Len(t, manifests.Skipped, 1)
+	assert.Contains(t, manifests.Skipped[0].Reason, "not valid JSON or YAML")
+
+	_, err = Load(root, []string{"tsconfig.json"})
+	require.Error(t, err, "a file named explicitly must parse")
+	assert.Contains(t, err.Error(), "tsconfig.json")
+}

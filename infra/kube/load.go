@@ -88,21 +88,28 @@ func Load(root string, paths []string) (*Manifests, error) {
 	}
 	for _, file := range files {
 		m.Files++
-		if err := m.loadFile(root, file); err != nil {
+		if err := m.loadFile(root, file.path, file.named); err != nil {
 			errs = multierror.Append(errs, err)
 		}
 	}
 	return m, errs.ErrorOrNil()
 }
 
-func collectFiles(root string, paths []string) ([]string, error) {
-	var files []string
+// manifestFile is a file to load; named is set when the user named it
+// rather than a directory walk finding it.
+type manifestFile struct {
+	path  string
+	named bool
+}
+
+func collectFiles(root string, paths []string) ([]manifestFile, error) {
+	var files []manifestFile
 	var errs *multierror.Error
 	seen := map[string]bool{}
-	add := func(p string) {
+	add := func(p string, named bool) {
 		if !seen[p] {
 			seen[p] = true
-			files = append(files, p)
+			files = append(files, manifestFile{path: p, named: named})
 		}
 	}
 	for _, p := range paths {
@@ -116,7 +123,7 @@ func collectFiles(root string, paths []string) ([]string, error) {
 			continue
 		}
 		if !info.IsDir() {
-			add(full)
+			add(full, true)
 			continue
 		}
 		var found []string
@@ -144,7 +151,7 @@ func collectFiles(root string, paths []string) ([]string, error) {
 		}
 		sort.Strings(found)
 		for _, f := range found {
-			add(f)
+			add(f, false)
 		}
 	}
 	return files, errs.ErrorOrNil()
@@ -165,7 +172,7 @@ func relPath(root, file string) string {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-func (m *Manifests) loadFile(root, file string) error {
+func (m *Manifests) loadFile(root, file string, named bool) error {
 	rel := relPath(root, file)
 	info, err := os.Stat(file)
 	if err != nil {
@@ -178,7 +185,14 @@ func (m *Manifests) loadFile(root, file string) error {
 	if err != nil {
 		return fmt.Errorf("read manifest %q: %w", rel, err)
 	}
-	return m.loadData(rel, data)
+	err = m.loadData(rel, data)
+	if err != nil && !named && strings.EqualFold(filepath.Ext(file), ".json") {
+		// A directory walk also meets JSON files that are not manifests,
+		// such as tsconfig.json with comments.
+		m.Skipped = append(m.Skipped, Skipped{Path: rel, Reason: "not valid JSON or YAML, so not a manifest"})
+		return nil
+	}
+	return err
 }
 
 // loadData adds the objects of one file's contents.
