@@ -51,7 +51,20 @@ type templateSpec struct {
 }
 
 type constraintSpec struct {
-	Parameters map[string]any `yaml:"parameters"`
+	Match      constraintMatch `yaml:"match"`
+	Parameters map[string]any  `yaml:"parameters"`
+}
+
+// constraintMatch is the subset of a constraint's spec.match that applies
+// to a manifest outside a cluster: kinds and namespaces. Label selectors
+// need cluster state and are not applied.
+type constraintMatch struct {
+	Kinds []struct {
+		APIGroups []string `yaml:"apiGroups" json:"apiGroups"`
+		Kinds     []string `yaml:"kinds" json:"kinds"`
+	} `yaml:"kinds" json:"kinds"`
+	Namespaces         []string `yaml:"namespaces" json:"namespaces"`
+	ExcludedNamespaces []string `yaml:"excludedNamespaces" json:"excludedNamespaces"`
 }
 
 var regoPackage = regexp.MustCompile(`(?m)^\s*package\s+([A-Za-z_][\w.]*)`)
@@ -131,7 +144,7 @@ func GatekeeperPolicies(dir string) ([]GatekeeperPolicy, error) {
 					return nil, fmt.Errorf("constraint %s %q line %d: %w", c.Kind, c.Metadata.Name, c.Spec.Line, err)
 				}
 			}
-			adapter, err := gatekeeperAdapter(tpl.pkg, c.Metadata.Name, spec.Parameters)
+			adapter, err := gatekeeperAdapter(tpl.pkg, c.Metadata.Name, spec.Match, spec.Parameters)
 			if err != nil {
 				return nil, err
 			}
@@ -147,14 +160,33 @@ func GatekeeperPolicies(dir string) ([]GatekeeperPolicy, error) {
 }
 
 // gatekeeperAdapter returns Rego that evaluates the template's violation
-// rule once per manifest and reports each violation as a conftest deny.
-func gatekeeperAdapter(templatePackage, constraint string, parameters map[string]any) (string, error) {
+// rule once per manifest that the constraint's kinds and namespaces match,
+// and reports each violation as a conftest deny.
+func gatekeeperAdapter(templatePackage, constraint string, match constraintMatch, parameters map[string]any) (string, error) {
 	if parameters == nil {
 		parameters = map[string]any{}
 	}
 	params, err := json.Marshal(normalizeYAML(parameters))
 	if err != nil {
 		return "", fmt.Errorf("constraint %q: encode parameters: %w", constraint, err)
+	}
+	if match.Namespaces == nil {
+		match.Namespaces = []string{}
+	}
+	if match.ExcludedNamespaces == nil {
+		match.ExcludedNamespaces = []string{}
+	}
+	for i := range match.Kinds {
+		if match.Kinds[i].APIGroups == nil {
+			match.Kinds[i].APIGroups = []string{"*"}
+		}
+		if match.Kinds[i].Kinds == nil {
+			match.Kinds[i].Kinds = []string{"*"}
+		}
+	}
+	matchJSON, err := json.Marshal(match)
+	if err != nil {
+		return "", fmt.Errorf("constraint %q: encode match: %w", constraint, err)
 	}
 	name, err := json.Marshal(constraint)
 	if err != nil {
@@ -165,14 +197,44 @@ package hmsci.gatekeeper.%[1]s
 
 import rego.v1
 
-review := {"object": input, "kind": {"group": "", "version": "", "kind": object.get(input, "kind", "")}}
+match := %[5]s
+
+api_group := split(input.apiVersion, "/")[0] if contains(input.apiVersion, "/")
+
+else := ""
+
+namespace := object.get(input, ["metadata", "namespace"], "default")
+
+kind_matches if count(object.get(match, "kinds", [])) == 0
+
+kind_matches if {
+	some k in match.kinds
+	some kind in k.kinds
+	kind in {"*", input.kind}
+	some group in k.apiGroups
+	group in {"*", api_group}
+}
+
+namespace_matches if {
+	count(match.namespaces) == 0
+	not namespace in match.excludedNamespaces
+}
+
+namespace_matches if {
+	namespace in match.namespaces
+	not namespace in match.excludedNamespaces
+}
+
+review := {"object": input, "kind": {"group": api_group, "kind": object.get(input, "kind", "")}}
 
 deny contains msg if {
+	kind_matches
+	namespace_matches
 	violations := data.%[3]s.violation with input as {"review": review, "parameters": %[4]s}
 	some v in violations
 	msg := sprintf("%%s: %%s", [%[2]s, v.msg])
 }
-`, safeName(constraint), name, templatePackage, params), nil
+`, safeName(constraint), name, templatePackage, params, matchJSON), nil
 }
 
 func safeName(s string) string {

@@ -38,6 +38,7 @@ spec:
     kinds:
       - apiGroups: ["apps"]
         kinds: ["Deployment"]
+    excludedNamespaces: ["kube-system"]
   parameters:
     label: hospital.example/owner
 `
@@ -57,6 +58,8 @@ func TestGatekeeperPolicies(t *testing.T) {
 	assert.Contains(t, adapter, "package hmsci.gatekeeper.must_have_owner")
 	assert.Contains(t, adapter, "data.requiredowner.violation with input as")
 	assert.Contains(t, adapter, `{"label":"hospital.example/owner"}`)
+	assert.Contains(t, adapter, `"kinds":[{"apiGroups":["apps"],"kinds":["Deployment"]}]`)
+	assert.Contains(t, adapter, `"excludedNamespaces":["kube-system"]`)
 }
 
 func TestGatekeeperTemplateWithoutConstraint(t *testing.T) {
