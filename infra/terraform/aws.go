@@ -132,6 +132,10 @@ func (c *checker) checkForceSSL(db *Resource) {
 		c.report(ruleRDSForceSSL, db, hcl.Range{}, fmt.Sprintf("%s is not set, so %s is not set explicitly and clients may connect without TLS; add a %s with %s = 1.", groupArg, param, groupType, param))
 		return
 	}
+	if name, known := m.stringValue(groupAttr.Expr); known && strings.HasPrefix(name, "default.") {
+		c.report(ruleRDSForceSSL, db, groupAttr.SrcRange, fmt.Sprintf("%s is the AWS default group %q, which cannot be changed to set %s; add a %s with %s = 1.", groupArg, name, param, groupType, param))
+		return
+	}
 	group := c.findParameterGroup(groupAttr.Expr, groupType)
 	if group == nil {
 		// NOTE: a parameter group defined outside these files cannot be

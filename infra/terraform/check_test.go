@@ -109,6 +109,11 @@ func TestCheckPlantedFaults(t *testing.T) {
 			marker: `resource "aws_db_instance" "patients"`, want: "tf/rds-force-ssl", severity: gates.SeverityHigh,
 		},
 		{
+			name: "aws default parameter group", file: "main.tf",
+			old: "parameter_group_name            = aws_db_parameter_group.pg.name", new: "parameter_group_name            = \"default.postgres16\"",
+			marker: "parameter_group_name", want: "tf/rds-force-ssl", severity: gates.SeverityHigh,
+		},
+		{
 			name: "no log exports", file: "main.tf",
 			old: `enabled_cloudwatch_logs_exports = ["postgresql", "upgrade"]`, new: `enabled_cloudwatch_logs_exports = []`,
 			marker: "enabled_cloudwatch_logs_exports", want: "tf/rds-log-exports", severity: gates.SeverityMedium,
