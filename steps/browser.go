@@ -13,24 +13,9 @@ import (
 // ships under /ms-playwright.
 const playwrightChromium = `$(ls -d /ms-playwright/chromium-*/chrome-linux/chrome | head -n 1)`
 
-// playwrightRef returns the Playwright image whose browsers match the
-// project's @playwright/test version, unless an override is set.
+// playwrightRef returns the Playwright image of a browser step.
 func (env *Env) playwrightRef(spec Spec) (string, error) {
-	if ref, ok := env.Images.Overrides[spec.Name]; ok && ref != "" {
-		return ref, nil
-	}
-	if ref, ok := env.Images.Overrides[ImagePlaywright]; ok && ref != "" {
-		return ref, nil
-	}
-	table := env.Images.Table
-	if table == nil {
-		table = DefaultImages
-	}
-	img := table[ImagePlaywright]
-	if v := env.Detection.PlaywrightVersion; v != "" && "v"+v+"-noble" != img.Tag {
-		img.Tag, img.Digest = "v"+v+"-noble", ""
-	}
-	return MirrorRef(env.Images.Mirror, img.Ref()), nil
+	return env.Images.ResolveFor(spec, env.Detection)
 }
 
 // browserContainer installs the project's dependencies in the Playwright

@@ -133,6 +133,33 @@ func (im Images) ResolveStep(spec Spec) (string, error) {
 	return im.Resolve(spec.ImageKey)
 }
 
+// ResolveFor is ResolveStep that also follows the project: a step on the
+// Playwright image gets the image tag of the project's @playwright/test
+// version, so the browsers match the test runner. Overrides still win.
+func (im Images) ResolveFor(spec Spec, d Detection) (string, error) {
+	if spec.ImageKey != ImagePlaywright || d.PlaywrightVersion == "" {
+		return im.ResolveStep(spec)
+	}
+	for _, key := range []string{spec.Name, ImagePlaywright} {
+		if ref, ok := im.Overrides[key]; ok && strings.TrimSpace(ref) != "" {
+			return strings.TrimSpace(ref), nil
+		}
+	}
+	table := im.Table
+	if table == nil {
+		table = DefaultImages
+	}
+	img, ok := table[ImagePlaywright]
+	if !ok {
+		return "", fmt.Errorf("unknown image key %q: expected one of %s", ImagePlaywright, strings.Join(sortedKeys(table), ", "))
+	}
+	if tag := "v" + d.PlaywrightVersion + "-noble"; tag != img.Tag {
+		// The table's digest belongs to its own tag, not to this one.
+		img.Tag, img.Digest = tag, ""
+	}
+	return MirrorRef(im.Mirror, img.Ref()), nil
+}
+
 // MirrorRef rewrites ref to pull through a registry mirror. The mirror
 // keeps the source registry host as the first path element, so images of
 // different registries never collide:

@@ -87,3 +87,23 @@ func TestDefaultImagesQualified(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveForPlaywrightVersion(t *testing.T) {
+	d := Detection{PlaywrightVersion: "1.64.1"}
+
+	ref, err := NewImages(Options{}).ResolveFor(Playwright.Spec(), d)
+	require.NoError(t, err)
+	assert.Equal(t, "mcr.microsoft.com/playwright:v1.64.1-noble", ref)
+
+	ref, err = NewImages(Options{Mirror: "mirror.example/m"}).ResolveFor(Axe.Spec(), d)
+	require.NoError(t, err)
+	assert.Equal(t, "mirror.example/m/mcr.microsoft.com/playwright:v1.64.1-noble", ref)
+
+	ref, err = NewImages(Options{ImageOverrides: map[string]string{"playwright": "internal/pw:1"}}).ResolveFor(Lighthouse.Spec(), d)
+	require.NoError(t, err)
+	assert.Equal(t, "internal/pw:1", ref)
+
+	ref, err = NewImages(Options{}).ResolveFor(Gitleaks.Spec(), d)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultImages[ImageGitleaks].Ref(), ref, "other steps ignore the Playwright version")
+}

@@ -77,7 +77,8 @@ type Step interface {
 
 // Output holds the lazy results of one step.
 type Output struct {
-	// Container is the container that ran the tool, for logs and exit code.
+	// Container is the container that ran the tool, for logs and exit code;
+	// nil for in-process steps and for steps whose only output is reports.
 	Container *dagger.Container
 	// Reports is a directory holding exactly the Spec's report files.
 	Reports *dagger.Directory
