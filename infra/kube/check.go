@@ -52,7 +52,7 @@ type Report struct {
 
 // Check loads the manifests under paths (files or directories, relative to
 // root) and runs every check on them. It returns a report for all readable
-// files even when some fail to load; the error then lists those files with
+// files even when some fail to load. The error then lists those files with
 // file, line and document index.
 func Check(ctx context.Context, root string, paths []string, opts Options) (*Report, error) {
 	if err := opts.validate(); err != nil {
@@ -145,6 +145,7 @@ func (c *checker) reportWith(r *Rule, severity gates.Severity, obj *Object, at f
 		severity = gates.SeverityCritical
 		blocking = true
 	}
+
 	props := map[string]any{
 		"control":        r.Control,
 		"hipaaSafeguard": r.Safeguard,
@@ -166,6 +167,7 @@ func (c *checker) reportWith(r *Rule, severity gates.Severity, obj *Object, at f
 	if blocking {
 		props["production"] = true
 	}
+
 	line := at.line
 	if line == 0 {
 		line = obj.Line

@@ -121,12 +121,14 @@ func (c *checker) checkForceSSL(db *Resource) {
 	if !ok {
 		return
 	}
+
 	// NOTE: engine versions whose default parameter group may already force
 	// TLS are not special-cased, so the setting must be explicit.
 	groupArg, groupType := "parameter_group_name", "aws_db_parameter_group"
 	if db.Type == "aws_rds_cluster" {
 		groupArg, groupType = "db_cluster_parameter_group_name", "aws_rds_cluster_parameter_group"
 	}
+
 	groupAttr, ok := attribute(db, groupArg)
 	if !ok {
 		c.report(ruleRDSForceSSL, db, hcl.Range{}, fmt.Sprintf("%s is not set, so %s is not set explicitly and clients may connect without TLS; add a %s with %s = 1.", groupArg, param, groupType, param))
@@ -142,6 +144,13 @@ func (c *checker) checkForceSSL(db *Resource) {
 		// checked here.
 		return
 	}
+	c.checkParameterGroup(group, db, param, on)
+}
+
+// checkParameterGroup reports a parameter group that leaves the TLS
+// parameter param of db unset or set to a value outside on.
+func (c *checker) checkParameterGroup(group, db *Resource, param string, on []string) {
+	m := c.module
 	for _, p := range blocks(group.Block.Body, "parameter") {
 		nameAttr, ok := p.Body.Attributes["name"]
 		if !ok {
