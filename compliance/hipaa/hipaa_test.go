@@ -272,3 +272,27 @@ func TestLargeSourceSkipped(t *testing.T) {
 	require.Len(t, report.Notes, 1)
 	assert.Contains(t, report.Notes[0], "skipped src/bundle.js")
 }
+
+func TestRouteTableShorthandHandler(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "src"), 0o755))
+	code := `const handler = async (ctx: Ctx) => {
+  await auditLog(ctx, 'read');
+  return ctx.patients.list();
+};
+export const routes = [
+  { method: 'GET', path: '/patients', roles: ['clinician'], handler },
+  { method: 'GET', path: '/info', handler: () => ({ version: 1 }) },
+];
+const notARoute = { path: '/tmp/file', mode: 0o600 };
+`
+	require.NoError(t, os.WriteFile(filepath.Join(root, "src", "routes.ts"), []byte(code), 0o644))
+
+	report, err := Evaluate(context.Background(), root, Options{}, Inputs{})
+	require.NoError(t, err)
+	require.Len(t, report.Routes, 2)
+	assert.Equal(t, "handler", report.Routes[0].Handler)
+	assert.True(t, report.Routes[0].Audited)
+	assert.Equal(t, "roles", report.Routes[0].Authorization)
+	assert.Equal(t, []string{"src/routes.ts:7 hipaa/route-without-authorization"}, findingLocations(report.Findings))
+}

@@ -36,7 +36,9 @@ type Route struct {
 var (
 	expressCall = regexp.MustCompile(`([A-Za-z_$][\w$]*)\s*\.\s*(get|post|put|patch|delete|all)\s*\(`)
 	expressUse  = regexp.MustCompile(`([A-Za-z_$][\w$]*)\s*\.\s*use\s*\(`)
-	handlerKey  = regexp.MustCompile(`\bhandler\s*:`)
+	// pathKey anchors the search for route objects; handler may be a
+	// shorthand property, so it cannot serve as the anchor.
+	pathKey     = regexp.MustCompile(`\bpath\s*:`)
 	wordPattern = regexp.MustCompile(`[A-Za-z_$][\w$]*`)
 )
 
@@ -133,7 +135,7 @@ func (rs *routeScanner) tableRoutes() []Route {
 	src, code := rs.src, rs.src.code
 	var routes []Route
 	seen := map[int]bool{}
-	for _, m := range handlerKey.FindAllStringIndex(code, -1) {
+	for _, m := range pathKey.FindAllStringIndex(code, -1) {
 		open := enclosingBrace(code, m[0])
 		if open < 0 || seen[open] {
 			continue
@@ -147,6 +149,11 @@ func (rs *routeScanner) tableRoutes() []Route {
 		for _, p := range splitTopLevel(code, open+1, closing) {
 			colon := strings.IndexByte(code[p.start:p.end], ':')
 			if colon < 0 {
+				// A shorthand property such as { handler } names a
+				// variable of the same name.
+				if name, ok := src.identifierName(p); ok && !strings.Contains(code[p.start:p.end], ".") {
+					props[name] = p
+				}
 				continue
 			}
 			key := strings.Trim(strings.TrimSpace(src.text[p.start:p.start+colon]), `'"`)
@@ -158,8 +165,8 @@ func (rs *routeScanner) tableRoutes() []Route {
 		}
 		pathSpan, okPath := props["path"]
 		methodSpan, okMethod := props["method"]
-		handlerSpan := props["handler"]
-		if !okPath || !okMethod {
+		handlerSpan, okHandler := props["handler"]
+		if !okPath || !okMethod || !okHandler {
 			continue
 		}
 		path, ok1 := src.stringLiteral(pathSpan)
