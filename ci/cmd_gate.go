@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -116,62 +118,112 @@ func gateInputs(cfg *config.Config, f gateFlags, root string) (policy.Inputs, er
 		}
 		own[abs] = true
 	}
-	isOwn := func(path string) bool {
-		abs, err := filepath.Abs(path)
-		return err == nil && own[abs]
-	}
 
 	in := policy.Inputs{ReportsDir: f.reports, Root: root, SARIFTallies: map[string]*policy.Tally{}}
-	_ = filepath.WalkDir(f.reports, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() && !isOwn(path) {
-			in.FilesScanned++
+	var paths []string
+	walkErr := filepath.WalkDir(f.reports, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			in.ReportErrors = append(in.ReportErrors, &reports.ParseError{Path: path, Err: err})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		if abs, err := filepath.Abs(path); err == nil && own[abs] {
+			return nil
+		}
+		paths = append(paths, path)
 		return nil
 	})
+	if walkErr != nil {
+		return policy.Inputs{}, fmt.Errorf("scan reports directory %s: %w", f.reports, walkErr)
+	}
+	slices.Sort(paths)
+	in.FilesScanned = len(paths)
 
-	reps, errs := reports.ScanDir(f.reports)
-	for _, rep := range reps {
-		if isOwn(rep.Path) {
-			continue
-		}
-		in.Reports = append(in.Reports, rep)
-		if rep.SARIF != nil && rep.SARIF.FindingsOmitted > 0 {
-			// The parsed report keeps only the first findings; count the
-			// whole log again by streaming it.
-			tally, err := tallyFile(cfg, root, rep.Path)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			in.SARIFTallies[rep.Path] = tally
-		}
-	}
-	for _, e := range errs {
-		var pe *reports.ParseError
-		if errors.As(e, &pe) && isOwn(pe.Path) {
-			continue
-		}
-		in.ReportErrors = append(in.ReportErrors, e)
-	}
-	slices.SortFunc(in.Reports, func(a, b *reports.Report) int {
+	for _, path := range paths {
+		rep, tally, err := readReport(cfg, root, path)
 		switch {
-		case a.Path < b.Path:
-			return -1
-		case a.Path > b.Path:
-			return 1
+		case errors.Is(err, reports.ErrUnknownFormat):
+		case err != nil:
+			in.ReportErrors = append(in.ReportErrors, err)
+		default:
+			in.Reports = append(in.Reports, rep)
+			if tally != nil {
+				in.SARIFTallies[path] = tally
+			}
 		}
-		return 0
-	})
+	}
 	return in, nil
 }
 
-func tallyFile(cfg *config.Config, root, path string) (*policy.Tally, error) {
+// readReport detects and parses one report file. A SARIF log is read in
+// one streaming pass that counts every finding toward the gates and keeps
+// the first reports.DefaultMaxFindings findings for the renderings, so a
+// large log is neither held in memory nor parsed twice. Other formats go
+// to the parsers of package reports.
+func readReport(cfg *config.Config, root, path string) (*reports.Report, *policy.Tally, error) {
 	file, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open report %s: %w", path, err)
+		return nil, nil, &reports.ParseError{Path: path, Err: err}
 	}
 	defer file.Close()
-	return policy.TallySARIF(cfg, root, path, file)
+
+	br := bufio.NewReaderSize(file, reports.DetectHeadSize)
+	head, err := br.Peek(reports.DetectHeadSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, nil, &reports.ParseError{Path: path, Err: fmt.Errorf("read: %w", err)}
+	}
+	format := reports.Detect(path, head)
+	if format == reports.FormatUnknown {
+		format = reports.FormatFromName(path)
+	}
+	switch format {
+	case reports.FormatUnknown:
+		return nil, nil, reports.ErrUnknownFormat
+	case reports.FormatSARIF:
+	default:
+		rep, err := reports.ParseFormat(format, path, br)
+		return rep, nil, err
+	}
+
+	tally := policy.NewTally(cfg, root)
+	sum := &reports.SARIFSummary{
+		Findings:   []gates.Finding{},
+		BySeverity: map[gates.Severity]int{},
+		ByLevel:    map[string]int{},
+		ByTool:     map[string]int{},
+	}
+	tools, err := reports.ScanSARIF(path, br, func(finding gates.Finding) error {
+		tally.Add(&finding)
+		sum.Total++
+		if finding.Suppressed {
+			sum.Suppressed++
+		} else {
+			sum.BySeverity[finding.Severity]++
+			sum.ByTool[finding.Tool]++
+			if level, ok := finding.Properties[reports.PropertySARIFLevel].(string); ok {
+				sum.ByLevel[level]++
+			}
+		}
+		if len(sum.Findings) < reports.DefaultMaxFindings {
+			sum.Findings = append(sum.Findings, finding)
+		} else {
+			sum.FindingsOmitted++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	sum.Tools = tools
+	for _, tool := range tools {
+		tally.AddTool(tool)
+	}
+	return &reports.Report{Path: path, Format: reports.FormatSARIF, SARIF: sum}, tally, nil
 }
 
 func appendMarkdown(path string, result *gates.Result) error {

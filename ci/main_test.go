@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -265,4 +266,70 @@ func TestGateLoadSummary(t *testing.T) {
 	assert.Equal(t, "availability failed 98.333 % (>= 99.9 %)", gateLine(t, r.stdout, "availability"))
 	assert.Equal(t, "error-rate failed 1.667 % (< 0.1 %)", gateLine(t, r.stdout, "error-rate"))
 	assert.Equal(t, "throughput failed 59.88 requests/s (>= 1000 requests/s)", gateLine(t, r.stdout, "throughput"))
+}
+
+// writeGitleaksSARIF writes a gitleaks-like SARIF log with n results.
+func writeGitleaksSARIF(t testing.TB, path string, n int) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"gitleaks","rules":[{"id":"generic-api-key"}]}},"results":[`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"ruleId":"generic-api-key","level":"error","message":{"text":"generic-api-key has detected secret for file config/%d.env."},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"config/%d.env"},"region":{"startLine":1}}}]}`, i, i)
+	}
+	b.WriteString(`]}]}`)
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
+}
+
+func TestGateLargeSARIFCountsEveryFinding(t *testing.T) {
+	dir := t.TempDir()
+	writeGitleaksSARIF(t, filepath.Join(dir, "gitleaks.sarif"), 12345)
+	out := filepath.Join(t.TempDir(), "out")
+
+	r := runCI(t, nil, "gate", "--reports", dir, "--out", out)
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "secrets failed 12345 findings (<= 0 findings)", gateLine(t, r.stdout, "secrets"), "more than the parser's cap of kept findings")
+
+	data, err := os.ReadFile(filepath.Join(out, "result.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "gate counts cover all 12345 findings; the renderings list the first 10000")
+}
+
+func TestGateTruncatedSARIF(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "gitleaks.sarif")
+	writeGitleaksSARIF(t, path, 3)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data[:len(data)-40], 0o600))
+
+	r := runCI(t, nil, "gate", "--reports", dir, "--out", filepath.Join(t.TempDir(), "out"))
+	assert.Equal(t, 0, r.code, "no gate could fail, so nothing blocks")
+	line := gateLine(t, r.stdout, "secrets")
+	assert.Contains(t, line, "not-evaluated report "+path+" is malformed:")
+	assert.Contains(t, r.stderr, "warning: parse sarif report")
+}
+
+// BenchmarkGate100MB runs the whole `ci gate` command on a reports
+// directory that holds one generated gitleaks SARIF log of about 100 MB:
+// scanning, counting, evaluating and writing every rendering.
+func BenchmarkGate100MB(b *testing.B) {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "gitleaks.sarif")
+	const resultSize = 262 // bytes of one result as writeGitleaksSARIF writes it, on average
+	writeGitleaksSARIF(b, path, 100<<20/resultSize)
+	info, err := os.Stat(path)
+	require.NoError(b, err)
+	b.SetBytes(info.Size())
+	out := filepath.Join(b.TempDir(), "out")
+
+	for b.Loop() {
+		var stdout, stderr bytes.Buffer
+		e := &environment{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+		if code := runMain(context.Background(), e, []string{"gate", "--reports", dir, "--out", out}); code != 1 {
+			b.Fatalf("exit status %d, want 1; stderr: %s", code, stderr.String())
+		}
+	}
 }

@@ -143,9 +143,14 @@ func Run(p *config.Config, in Inputs, source string) *gates.Result {
 	}
 	for _, rep := range in.Reports {
 		r.Reports = append(r.Reports, rep.Path)
-		if rep.SARIF != nil && rep.SARIF.FindingsOmitted > 0 && in.SARIFTallies[rep.Path] == nil {
-			r.Notes = append(r.Notes, fmt.Sprintf("%s: only the first %d of %d findings were kept; gate counts from this report are lower bounds",
-				rep.Path, len(rep.SARIF.Findings), len(rep.SARIF.Findings)+rep.SARIF.FindingsOmitted))
+		if rep.SARIF == nil || rep.SARIF.FindingsOmitted == 0 {
+			continue
+		}
+		kept, total := len(rep.SARIF.Findings), len(rep.SARIF.Findings)+rep.SARIF.FindingsOmitted
+		if in.SARIFTallies[rep.Path] != nil {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s: gate counts cover all %d findings; the renderings list the first %d", rep.Path, total, kept))
+		} else {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s: only the first %d of %d findings were kept; gate counts from this report are lower bounds", rep.Path, kept, total))
 		}
 	}
 	for _, s := range in.NotRun {

@@ -145,9 +145,9 @@ func SARIF(w io.Writer, r *gates.Result) error {
 	for _, tool := range tools {
 		doc.Runs = append(doc.Runs, sarifRunFor(tool, byTool[tool]))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	// Compact output, because GitHub limits the upload size and a SARIF
+	// file is read by tools rather than people.
+	return json.NewEncoder(w).Encode(doc)
 }
 
 func sarifRunFor(tool string, findings []gates.Finding) sarifRun {
