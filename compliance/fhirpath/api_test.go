@@ -329,3 +329,19 @@ func TestExternalConstantDashedNames(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, fhirpath.Collection{int64(4)}, result, "only %vs- and %ext- names contain dashes")
 }
+
+func TestConcurrentEvaluation(t *testing.T) {
+	root := patientTree(t)
+	expr := fhirpath.MustParse("name.given.where($this.startsWith('P')).count() + contained.count()")
+	done := make(chan fhirpath.Collection, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			result, err := expr.Evaluate(fhirpath.Collection{root}, &fhirpath.Environment{Resource: root})
+			assert.NoError(t, err)
+			done <- result
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		assert.Equal(t, fhirpath.Collection{int64(2)}, <-done)
+	}
+}
