@@ -84,6 +84,9 @@ func runGate(_ context.Context, env *environment, f gateFlags, args []string) er
 	for _, e := range in.ReportErrors {
 		fmt.Fprintf(env.stderr, "warning: %v\n", e)
 	}
+	if len(in.Reports) == 0 {
+		fmt.Fprintf(env.stderr, "warning: no report of a known format among %d files in %s: every gate is not evaluated\n", in.FilesScanned, f.reports)
+	}
 
 	result := policy.Run(cfg, in, f.reports)
 	result.Notes = append([]string{"policy: " + cfg.Source}, result.Notes...)

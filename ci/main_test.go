@@ -333,3 +333,11 @@ func BenchmarkGate100MB(b *testing.B) {
 		}
 	}
 }
+
+func TestGateEmptyDirectoryWarns(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello"), 0o600))
+	r := runCI(t, nil, "gate", "--reports", dir, "--out", filepath.Join(t.TempDir(), "out"))
+	assert.Equal(t, 0, r.code, "gates that are not evaluated do not block")
+	assert.Contains(t, r.stderr, "warning: no report of a known format among 1 files in "+dir)
+}
