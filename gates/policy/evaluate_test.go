@@ -404,3 +404,21 @@ func TestRelativePath(t *testing.T) {
 	assert.Equal(t, "/elsewhere/a.ts", relativePath("/repo", "/elsewhere/a.ts"))
 	assert.Equal(t, "", relativePath("/repo", ""))
 }
+
+func TestGateSpecsMatchPolicy(t *testing.T) {
+	names := config.GateNames()
+	require.Len(t, gateSpecs, len(names))
+	steps := config.StepNames()
+	for i, spec := range gateSpecs {
+		assert.Equal(t, names[i], spec.name, "gate %d in policy order", i)
+		assert.NotEmpty(t, spec.title, spec.name)
+		assert.NotNil(t, spec.measure, spec.name)
+		for _, step := range spec.steps {
+			assert.Contains(t, steps, step, "gate %s names step %s", spec.name, step)
+		}
+	}
+	for _, fg := range findingGates {
+		_, ok := specFor(fg.gate)
+		assert.True(t, ok, "finding gate %s has a spec", fg.gate)
+	}
+}
