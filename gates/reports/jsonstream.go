@@ -255,6 +255,27 @@ func (s *jsonStream) key() (string, bool, error) {
 	return "", false, s.fail(tokenText(tok), "invalid object: expected a key")
 }
 
+// object reads a JSON object key by key, calling field with each key and
+// the offset where its value starts. field must consume the value, by
+// decoding or skipping it.
+func (s *jsonStream) object(what string, field func(key string, off int64) error) error {
+	if err := s.expectDelim('{', what); err != nil {
+		return err
+	}
+	for {
+		key, ok, err := s.key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return nil
+		}
+		if err := field(key, s.firstByte()); err != nil {
+			return err
+		}
+	}
+}
+
 // end checks that nothing but white space follows the top-level value.
 func (s *jsonStream) end() error {
 	base, off := s.valueOffsets()

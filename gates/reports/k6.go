@@ -53,12 +53,6 @@ func (m *k6Metric) stat(name string) (json.RawMessage, bool) {
 	return raw, ok
 }
 
-type k6Document struct {
-	Metrics   map[string]*k6Metric `json:"metrics"`
-	RootGroup json.RawMessage      `json:"root_group"`
-	State     json.RawMessage      `json:"state"`
-}
-
 // ParseK6Summary parses a k6 end-of-test summary in either JSON shape: the
 // file written by k6 run --summary-export, or JSON.stringify of the data
 // object that a handleSummary function receives. It reads http_req_duration
@@ -66,41 +60,62 @@ type k6Document struct {
 // rate, and the checks rate when checks ran.
 func ParseK6Summary(path string, r io.Reader) (*Report, error) {
 	s := newJSONStream(path, FormatK6, r)
-	var doc k6Document
-	if err := s.decode(&doc); err != nil {
+	metrics := map[string]*k6Metric{}
+	// offsets holds where each metric's value starts, for errors.
+	offsets := map[string]int64{}
+	sawMetrics := false
+	err := s.object("k6 summary", func(key string, _ int64) error {
+		if key != "metrics" {
+			return s.skip()
+		}
+		sawMetrics = true
+		return s.object("metrics", func(name string, off int64) error {
+			var m k6Metric
+			if err := s.decode(&m); err != nil {
+				return err
+			}
+			metrics[name] = &m
+			offsets[name] = off
+			return nil
+		})
+	})
+	if err != nil {
 		return nil, err
 	}
+	end := s.dec.InputOffset()
 	if err := s.end(); err != nil {
 		return nil, err
 	}
-	fail := func(value string, err error) error {
-		return &ParseError{Path: path, Format: FormatK6, Value: shorten(value), Err: err}
+	if !sawMetrics {
+		return nil, s.errorAt(end, "", errors.New(`invalid k6 summary: missing "metrics"`))
 	}
-	if doc.Metrics == nil {
-		return nil, fail("", errors.New("invalid k6 summary: missing \"metrics\""))
+	fail := func(name string, err error) error {
+		off, ok := offsets[name]
+		if !ok {
+			off = end
+		}
+		return s.errorAt(off, "", fmt.Errorf("metric %s: %w", name, err))
 	}
 
 	load := &LoadSummary{Source: K6SourceSummaryExport}
-	for _, m := range doc.Metrics {
-		if m != nil && m.Values != nil {
+	for _, m := range metrics {
+		if m.Values != nil {
 			load.Source = K6SourceHandleSummary
 			break
 		}
 	}
 
-	duration, ok := doc.Metrics["http_req_duration"]
-	if !ok || duration == nil {
-		return nil, fail("", errors.New("invalid k6 summary: missing metric http_req_duration (did the script make HTTP requests?)"))
+	duration, ok := metrics["http_req_duration"]
+	if !ok {
+		return nil, fail("http_req_duration", errors.New("missing (did the script make HTTP requests?)"))
 	}
-	p95, err := k6Number(duration, "p(95)")
-	if err != nil {
+	if load.P95Millis, err = k6Number(duration, "p(95)"); err != nil {
 		return nil, fail("http_req_duration", err)
 	}
-	load.P95Millis = p95
 
-	reqs, ok := doc.Metrics["http_reqs"]
-	if !ok || reqs == nil {
-		return nil, fail("", errors.New("invalid k6 summary: missing metric http_reqs"))
+	reqs, ok := metrics["http_reqs"]
+	if !ok {
+		return nil, fail("http_reqs", errors.New("missing"))
 	}
 	count, err := k6Number(reqs, "count")
 	if err != nil {
@@ -113,12 +128,12 @@ func ParseK6Summary(path string, r io.Reader) (*Report, error) {
 
 	// Older k6 releases write no http_req_failed metric. Without it the
 	// error rate stays 0, because k6 recorded no failed request.
-	if failed, ok := doc.Metrics["http_req_failed"]; ok && failed != nil {
+	if failed, ok := metrics["http_req_failed"]; ok {
 		if load.ErrorRate, err = k6Rate(failed); err != nil {
 			return nil, fail("http_req_failed", err)
 		}
 	}
-	if checks, ok := doc.Metrics["checks"]; ok && checks != nil {
+	if checks, ok := metrics["checks"]; ok {
 		rate, err := k6Rate(checks)
 		if err != nil {
 			return nil, fail("checks", err)
