@@ -27,8 +27,13 @@ func TestAgreementWithHL7Validator(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &man))
 	require.NotEmpty(t, man.Cases)
 
-	agree := 0
+	agree, judged := 0, 0
 	for _, c := range man.Cases {
+		if reason := agreementExcluded[c.Name]; reason != "" {
+			t.Logf("excluded %s: %s", c.Name, reason)
+			continue
+		}
+		judged++
 		data, err := os.ReadFile(filepath.Join(dir, "cases", c.File))
 		require.NoError(t, err)
 		out := ValidateBytes(c.File, data)
@@ -45,7 +50,13 @@ func TestAgreementWithHL7Validator(t *testing.T) {
 			}
 		}
 	}
-	ratio := float64(agree) / float64(len(man.Cases))
-	t.Logf("agreement with the HL7 validator: %d of %d cases (%.1f %%)", agree, len(man.Cases), 100*ratio)
+	ratio := float64(agree) / float64(judged)
+	t.Logf("agreement with the HL7 validator: %d of %d cases (%.1f %%), %d excluded", agree, judged, 100*ratio, len(man.Cases)-judged)
 	require.GreaterOrEqual(t, ratio, 0.95, "agreement below 95 %%")
+}
+
+// agreementExcluded lists cases whose recorded outcome depends on input
+// that the case file alone does not carry.
+var agreementExcluded = map[string]string{
+	"extension-version-restriction-range-ctxt-r4": "the case tests the context rules of the extension http://hl7.org/fhir/test/StructureDefinition/version-range, whose StructureDefinition the upstream test loads; the case file alone carries no definition, so here the extension is unknown",
 }

@@ -36,6 +36,14 @@ type Options struct {
 	// extension that core does not define is an error, as in the HL7
 	// validator.
 	AllowedExtensions []string `json:"allowedExtensions,omitempty" yaml:"allowedExtensions,omitempty"`
+	// StrictIdentifiers reports an Identifier.value that fails the check of
+	// its US identifier system (NPI, SSN, MBI) as an error instead of a
+	// warning.
+	StrictIdentifiers bool `json:"strictIdentifiers,omitempty" yaml:"strictIdentifiers,omitempty"`
+	// AllowExampleURLs accepts url values in example domains (example.org,
+	// acme.com...), which are otherwise an error as in the HL7 validator,
+	// because real data must not point at them.
+	AllowExampleURLs bool `json:"allowExampleURLs,omitempty" yaml:"allowExampleURLs,omitempty"`
 }
 
 // Report is the result of validating a tree.
@@ -128,7 +136,7 @@ func validateDocument(name string, data []byte, opts Options) (out *Outcome) {
 		out.Issues = append(out.Issues, is)
 		return out
 	}
-	v := &validator{m: m, opts: opts, out: out, invariants: defaultInvariants()}
+	v := &validator{m: m, opts: opts, out: out, invariants: newFHIRPathInvariants(m)}
 	for _, d := range dups {
 		v.addAt(SeverityError, "structure", RuleJSON, d.Line, d.Col, "", "duplicate property %q: a JSON object must not repeat a key", d.Key)
 	}

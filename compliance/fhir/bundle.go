@@ -176,17 +176,21 @@ func (v *validator) validateBundle(bundle *Value, b *bundleFrame, expr string) {
 }
 
 // resolveBundleReferences checks the references recorded inside a bundle.
-// urn:uuid: references must resolve in every bundle type. In document and
-// message bundles relative references must resolve too.
+// In document, message, transaction and batch bundles an unresolved
+// urn:uuid: or urn:oid: reference is an error, and in other bundles a
+// warning. In document bundles, which must be self-contained, relative
+// references must resolve too.
 func (v *validator) resolveBundleReferences(b *bundleFrame) {
-	strict := b.typ == "document" || b.typ == "message"
+	strict := b.typ == "document"
 	for _, r := range b.refs {
 		if b.resolves(v.m, r) {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(r.ref, "urn:uuid:") || strings.HasPrefix(r.ref, "urn:oid:"):
+		case (strings.HasPrefix(r.ref, "urn:uuid:") || strings.HasPrefix(r.ref, "urn:oid:")) && (strict || b.typ == "message" || b.typ == "transaction" || b.typ == "batch"):
 			v.add(SeverityError, "not-found", RuleReference, r.value, r.expr, "reference %q does not resolve: no entry in the bundle has this fullUrl", r.ref)
+		case strings.HasPrefix(r.ref, "urn:uuid:") || strings.HasPrefix(r.ref, "urn:oid:"):
+			v.add(SeverityWarning, "not-found", RuleReference, r.value, r.expr, "reference %q does not resolve: no entry in the bundle has this fullUrl", r.ref)
 		case strict && !hasScheme(r.ref) && !strings.Contains(r.ref, "?"):
 			v.add(SeverityError, "not-found", RuleReference, r.value, r.expr, "reference %q does not resolve: a %s bundle must contain every resource it references", r.ref, b.typ)
 		case strict:

@@ -126,7 +126,9 @@ func (v *validator) checkReference(val *Value, w walk) {
 	if typeName != "" && len(w.typ.Targets) > 0 && !slices.Contains(w.typ.Targets, "Resource") && !slices.Contains(w.typ.Targets, typeName) {
 		v.add(SeverityError, "structure", RuleReference, rv, expr, "invalid reference target type %s: this element allows %s", typeName, strings.Join(w.typ.Targets, ", "))
 	}
-	if frame := v.currentResource(); frame != nil && frame.bundle != nil {
+	// References of the Bundle itself (such as Bundle.signature.who) may
+	// point outside it; only references inside entries are resolved.
+	if frame := v.currentResource(); frame != nil && frame.bundle != nil && frame.value != frame.bundle.value {
 		frame.bundle.refs = append(frame.bundle.refs, pendingRef{ref: ref, value: rv, expr: expr, sourceFullURL: frame.fullURL})
 	}
 }
@@ -283,9 +285,10 @@ func (v *validator) checkNarrative(val *Value, w walk) {
 	}
 }
 
-// isExampleURL reports whether a URL is in a domain reserved for examples
-// (RFC 2606 example.org, example.com, example.net), which the HL7
-// validator also accepts for unknown extensions.
+// isExampleURL reports whether a URL is in a domain used for examples: the
+// RFC 2606 domains example.org, example.com and example.net, and acme.com
+// and nema.org, which the HL7 validator also accepts for unknown
+// extensions.
 func isExampleURL(url string) bool {
 	rest, ok := strings.CutPrefix(url, "http://")
 	if !ok {
@@ -298,7 +301,7 @@ func isExampleURL(url string) bool {
 	if i := strings.IndexAny(host, "/#?:"); i >= 0 {
 		host = host[:i]
 	}
-	for _, d := range []string{"example.org", "example.com", "example.net"} {
+	for _, d := range []string{"example.org", "example.com", "example.net", "acme.com", "nema.org"} {
 		if host == d || strings.HasSuffix(host, "."+d) {
 			return true
 		}

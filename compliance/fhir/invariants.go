@@ -16,16 +16,18 @@ var errNotSupported = errors.New("expression not supported")
 type invariantEvaluator interface {
 	// evaluate returns whether the invariant holds. focus is the node the
 	// constraint is defined on and resource the innermost resource.
-	evaluate(c spec.Constraint, focus, resource, root *Value, typeName string) (bool, error)
+	// root is %rootResource and doc the top-level resource of the file.
+	evaluate(c spec.Constraint, focus, resource, root, doc *Value) (bool, error)
 }
 
 // nativeInvariants are the base constraints the validator checks in Go
 // instead of through FHIRPath, because the structural walk already has the
-// facts: ele-1 (value or children), ext-1 (extension or value), the
+// facts: ele-1 (value or children), ext-1 (extension or value), ref-1
+// (local references resolve to a contained resource), the
 // contained-resource rules dom-2 to dom-5 and dom-6 (narrative), and the
 // Bundle rules bdl-1 to bdl-12.
 var nativeInvariants = map[string]bool{
-	"ele-1": true, "ext-1": true,
+	"ele-1": true, "ext-1": true, "ref-1": true,
 	"dom-2": true, "dom-3": true, "dom-4": true, "dom-5": true, "dom-6": true,
 	"bdl-1": true, "bdl-2": true, "bdl-3": true, "bdl-4": true, "bdl-5": true, "bdl-7": true,
 	"bdl-8": true, "bdl-9": true, "bdl-10": true, "bdl-11": true, "bdl-12": true,
@@ -58,15 +60,17 @@ func (v *validator) evaluateInvariant(c spec.Constraint, node *Value, w walk) {
 		return
 	}
 	frame := v.currentResource()
-	var res, root *Value
-	typeName := ""
+	var res, root, doc *Value
 	if frame != nil {
-		res, typeName = frame.value, frame.typeName
+		res = frame.value
 	}
 	if len(v.resources) > 0 {
-		root = v.resources[0].value
+		doc = v.resources[0].value
 	}
-	ok, err := v.invariants.evaluate(c, node, res, root, typeName)
+	if container := v.containerResource(); container != nil {
+		root = container.value
+	}
+	ok, err := v.invariants.evaluate(c, node, res, root, doc)
 	if err != nil {
 		v.out.InvariantsSkipped++
 		return

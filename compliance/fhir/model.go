@@ -61,9 +61,9 @@ type valueSet struct {
 }
 
 var (
-	loadOnce   sync.Once
-	loaded     *model
-	loadErr    error
+	loadOnce sync.Once
+	loaded   *model
+	loadErr  error
 )
 
 // defaultModel decodes the embedded definitions once.

@@ -121,6 +121,8 @@ func (v *validator) validatePrimitive(val *Value, w walk) {
 	case "uri", "url", "canonical":
 		if strings.ContainsAny(s, " \t\r\n") {
 			bad("a URI cannot contain whitespace")
+		} else if code == "url" && !v.opts.AllowExampleURLs && isExampleURL(s) {
+			v.add(SeverityError, "value", RuleDatatype, val, w.expr, "example URL %s is not allowed in a url element (set allowExampleURLs for example data)", show(w, s))
 		} else if strings.HasPrefix(s, "urn:oid:") && !oidRE.MatchString(s) {
 			bad("an OID URI is urn:oid: followed by dotted decimal numbers")
 		} else if strings.HasPrefix(s, "urn:uuid:") && !uuidRE.MatchString(s) {

@@ -10,9 +10,9 @@ import (
 
 // validator checks one document. It is not safe for concurrent use.
 type validator struct {
-	m        *model
-	opts     Options
-	out      *Outcome
+	m          *model
+	opts       Options
+	out        *Outcome
 	invariants invariantEvaluator
 	// resources is the stack of resources being walked, innermost last.
 	resources []*resourceFrame
@@ -427,16 +427,6 @@ func (v *validator) validateItem(val *Value, w walk, primitive bool) {
 		v.checkNarrative(val, w)
 	case "Coding":
 		v.checkCodingTerminology(val, w)
-	case "CodeableConcept":
-		if cs := val.Member("coding"); cs != nil && cs.Kind == KindArray {
-			for i, c := range cs.Items {
-				if c.Kind == KindObject {
-					cw := w
-					cw.expr = w.expr + ".coding[" + strconv.Itoa(i) + "]"
-					v.checkCodingTerminology(c, cw)
-				}
-			}
-		}
 	case "Identifier":
 		v.checkIdentifierTerminology(val, w)
 	}
