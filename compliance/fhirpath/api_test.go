@@ -345,3 +345,32 @@ func TestConcurrentEvaluation(t *testing.T) {
 		assert.Equal(t, fhirpath.Collection{int64(2)}, <-done)
 	}
 }
+
+func TestQuantityUnitConversion(t *testing.T) {
+	tests := map[string]bool{
+		"2 'mg/dL' = 20 'mg/L'":                 true,
+		"1 'g' + 500 'mg' = 1.5 'g'":            true,
+		"(1 'mg/dL' + 1 'mg/L').unit = 'mg/dL'": true,
+		"1 'mg/dL' + 1 'mg/L' = 1.1 'mg/dL'":    true,
+		"2.0 'cm' * 2.0 'm' = 0.040 'm2'":       true,
+		"60 'min' = 1 'h'":                      true,
+		"1 '/min' = 60 '/h'":                    true,
+		"5 '10*3/uL' = 5000 '/uL'":              true,
+		"72 '{beats}/min' = 72 '/min'":          true,
+		"1 '[in_i]' = 2.54 'cm'":                true,
+		"1 'kg' = 1 'm'":                        false,
+		"(1 'kg').toQuantity('g') = 1000 'g'":   true,
+		"1 year = 1 'a'":                        false,
+	}
+	for expression, want := range tests {
+		result, err := fhirpath.MustParse(expression).Evaluate(nil, nil)
+		require.NoError(t, err, expression)
+		if expression == "1 year = 1 'a'" {
+			assert.Empty(t, result, "calendar years and UCUM years are not comparable")
+			continue
+		}
+		assert.Equal(t, fhirpath.Collection{want}, result, expression)
+	}
+	_, err := fhirpath.MustParse("1 'kg' + 1 'm'").Evaluate(nil, nil)
+	assert.ErrorContains(t, err, `cannot combine units "kg" and "m"`)
+}

@@ -136,6 +136,15 @@ func (ev *evaluator) navigate(focus Collection, name string, atRoot bool) (Colle
 	for _, item := range focus {
 		node, ok := item.(*Node)
 		if !ok {
+			// A System.Quantity exposes its value and unit like a FHIR Quantity.
+			if q, isQuantity := item.(Quantity); isQuantity {
+				switch name {
+				case "value":
+					result = append(result, q.Value)
+				case "unit", "code":
+					result = append(result, q.Unit)
+				}
+			}
 			continue
 		}
 		found := false
@@ -775,18 +784,14 @@ func (ev *evaluator) quantityArithmetic(op string, a Quantity, right any) (Colle
 	case Quantity:
 		switch op {
 		case "+", "-":
-			x, y, ok := commonUnit(a, r)
+			converted, ok := convertQuantity(r, a.Unit)
 			if !ok {
 				return nil, ev.fail("%s cannot combine units %q and %q", op, a.Unit, r.Unit)
 			}
-			unit := a.Unit
-			if canonical, _, ok := ucumCanonical(a.Unit); ok && a.Unit != r.Unit {
-				unit = canonical
-			}
 			if op == "+" {
-				return Collection{Quantity{Value: x.add(y), Unit: unit}}, nil
+				return Collection{Quantity{Value: a.Value.add(converted.Value), Unit: a.Unit}}, nil
 			}
-			return Collection{Quantity{Value: x.sub(y), Unit: unit}}, nil
+			return Collection{Quantity{Value: a.Value.sub(converted.Value), Unit: a.Unit}}, nil
 		case "*":
 			return Collection{Quantity{Value: a.Value.mul(r.Value), Unit: combineUnits(a.Unit, r.Unit, ".")}}, nil
 		case "/":

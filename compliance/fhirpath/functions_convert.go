@@ -208,17 +208,11 @@ func registerConversionFunctions() {
 		if err != nil || !ok {
 			return nil, false, err
 		}
-		quantity := q.(Quantity)
-		if quantity.Unit == unit {
-			return quantity, true, nil
-		}
-		from, fromFactor, okFrom := ucumCanonical(quantity.Unit)
-		to, toFactor, okTo := ucumCanonical(unit)
-		if !okFrom || !okTo || from != to {
+		converted, ok := convertQuantity(q.(Quantity), unit)
+		if !ok {
 			return nil, false, nil
 		}
-		converted, _ := quantity.Value.mul(fromFactor).quo(toFactor)
-		return Quantity{Value: converted, Unit: unit}, true, nil
+		return converted, true, nil
 	}
 	register("toQuantity", 0, 1, func(ev *evaluator, focus Collection, args []*astNode, sc *scope) (Collection, error) {
 		q, ok, err := quantityToUnit(ev, focus, args, sc, "toQuantity")

@@ -17,7 +17,7 @@ import (
 
 // minSuitePassed is the number of official test cases that passed when this engine was last
 // changed. The suite test fails below it, so a change that breaks a case is noticed.
-const minSuitePassed = 907
+const minSuitePassed = 908
 
 // suiteSkips are cases whose JSON input differs from the XML input the case was written for.
 var suiteSkips = map[string]string{

@@ -1,9 +1,15 @@
 package fhirpath
 
-// This file converts between a small set of UCUM units so that quantities such as 1000 'mg'
-// and 1 'g' compare equal. It covers metric prefixes on gram, liter, meter, second, mole and
-// equivalents, the UCUM time units and a few customary units (inch, foot, pound). Any other
-// pair of units compares only when the unit strings are identical.
+import (
+	"strconv"
+	"strings"
+)
+
+// This file converts between a subset of UCUM units so that quantities such as 1000 'mg' and
+// 1 'g', or 2 'mg/dL' and 20 'mg/L', compare equal. It covers metric prefixes on gram, liter,
+// meter, second, mole and equivalents, the UCUM time units and a few customary units (inch,
+// foot, pound), in products and quotients with integer exponents. Any other pair of units
+// compares only when the unit strings are identical.
 
 // calendarToUCUM maps the FHIRPath calendar keywords to the UCUM unit of the same length.
 var calendarToUCUM = map[string]string{
@@ -101,13 +107,147 @@ func commonUnit(a, b Quantity) (Decimal, Decimal, bool) {
 	if calendarToUCUM[a.Unit] != "" && calendarToUCUM[a.Unit] == calendarToUCUM[b.Unit] {
 		return a.Value, b.Value, true
 	}
-	baseA, factorA, okA := ucumCanonical(a.Unit)
-	baseB, factorB, okB := ucumCanonical(b.Unit)
-	if !okA || !okB || baseA != baseB {
+	factorA, dimensionsA, okA := parseUCUMUnit(a.Unit)
+	factorB, dimensionsB, okB := parseUCUMUnit(b.Unit)
+	if !okA || !okB || !sameDimensions(dimensionsA, dimensionsB) {
 		return Decimal{}, Decimal{}, false
 	}
 	va := a.Value.mul(factorA)
 	vb := b.Value.mul(factorB)
 	va.scale, vb.scale = a.Value.scale, b.Value.scale
 	return va, vb, true
+}
+
+// convertQuantity expresses q in the given unit, or returns false when the units differ in
+// dimension or are not known.
+func convertQuantity(q Quantity, unit string) (Quantity, bool) {
+	if q.Unit == unit {
+		return q, true
+	}
+	if calendarToUCUM[q.Unit] != "" && calendarToUCUM[q.Unit] == calendarToUCUM[unit] {
+		return Quantity{Value: q.Value, Unit: unit}, true
+	}
+	fromFactor, fromDimensions, okFrom := parseUCUMUnit(q.Unit)
+	toFactor, toDimensions, okTo := parseUCUMUnit(unit)
+	if !okFrom || !okTo || !sameDimensions(fromDimensions, toDimensions) {
+		return Quantity{}, false
+	}
+	value, ok := q.Value.mul(fromFactor).quo(toFactor)
+	if !ok {
+		return Quantity{}, false
+	}
+	return Quantity{Value: value, Unit: unit}, true
+}
+
+// maxUnitTerms bounds the number of terms parsed from one unit string.
+const maxUnitTerms = 16
+
+// parseUCUMUnit reads a UCUM unit made of the simple units ucumCanonical knows, joined by '.'
+// and '/', each with an optional integer exponent ("mg/dL", "cm.m", "m2", "/min", "10*3/uL").
+// It returns the factor to the base units and the exponent of each base unit. Annotations in
+// braces, such as {beats}, are dimensionless.
+func parseUCUMUnit(unit string) (Decimal, map[string]int, bool) {
+	factor := DecimalFromInt(1)
+	dimensions := map[string]int{}
+	if unit == "1" || unit == "" {
+		return factor, dimensions, true
+	}
+	if mapped, ok := calendarToUCUM[unit]; ok {
+		unit = mapped
+	}
+	sign := 1
+	rest := unit
+	if strings.HasPrefix(rest, "/") {
+		sign, rest = -1, rest[1:]
+	}
+	for terms := 0; rest != ""; terms++ {
+		if terms == maxUnitTerms {
+			return Decimal{}, nil, false
+		}
+		end := strings.IndexAny(rest, "./")
+		term := rest
+		if end >= 0 {
+			term = rest[:end]
+		}
+		termFactor, base, exponent, ok := parseUCUMTerm(term)
+		if !ok {
+			return Decimal{}, nil, false
+		}
+		for i := 0; i < abs(exponent); i++ {
+			if sign*exponent > 0 {
+				factor = factor.mul(termFactor)
+			} else {
+				factor, _ = factor.quo(termFactor)
+			}
+		}
+		if base != "" {
+			dimensions[base] += sign * exponent
+		}
+		if end < 0 {
+			break
+		}
+		if rest[end] == '/' {
+			sign = -1
+		} else {
+			sign = 1
+		}
+		rest = rest[end+1:]
+	}
+	return factor, dimensions, true
+}
+
+// parseUCUMTerm reads one term: an annotation, a power of ten (10*3), or a simple unit with an
+// optional exponent (m2, s-1).
+func parseUCUMTerm(term string) (Decimal, string, int, bool) {
+	if strings.HasPrefix(term, "{") && strings.HasSuffix(term, "}") {
+		return DecimalFromInt(1), "", 1, true
+	}
+	if rest, ok := strings.CutPrefix(term, "10*"); ok {
+		power, err := strconv.Atoi(rest)
+		if err != nil || power > maxDecimalExponent || power < -maxDecimalExponent {
+			return Decimal{}, "", 0, false
+		}
+		factor, err := ParseDecimal("1e" + rest)
+		return factor, "", 1, err == nil
+	}
+	atom := strings.TrimRight(term, "0123456789")
+	exponentText := term[len(atom):]
+	if strings.HasSuffix(atom, "-") || strings.HasSuffix(atom, "+") {
+		exponentText = atom[len(atom)-1:] + exponentText
+		atom = atom[:len(atom)-1]
+	}
+	exponent := 1
+	if exponentText != "" {
+		n, err := strconv.Atoi(exponentText)
+		if err != nil || n == 0 || n > 9 || n < -9 {
+			return Decimal{}, "", 0, false
+		}
+		exponent = n
+	}
+	base, factor, ok := ucumCanonical(atom)
+	if !ok {
+		return Decimal{}, "", 0, false
+	}
+	return factor, base, exponent, true
+}
+
+func sameDimensions(a, b map[string]int) bool {
+	count := func(m map[string]int) int {
+		n := 0
+		for _, exponent := range m {
+			if exponent != 0 {
+				n++
+			}
+		}
+		return n
+	}
+	if count(a) != count(b) {
+		return false
+	}
+	for base, exponent := range a {
+		if exponent != 0 && b[base] != exponent {
+			return false
+		}
+	}
+	return true
 }
