@@ -67,7 +67,13 @@ async function authorize(route: Route, req: IncomingMessage, requestId: string, 
   throw HttpError.of(403, 'forbidden', `role ${principal.role} lacks permission ${route.permission}`);
 }
 
-async function dispatch(req: IncomingMessage, url: URL, requestId: string, deps: Dependencies): Promise<{ reply: Reply; route: string }> {
+/** Per-request values that the access log reads even when dispatch throws. */
+interface RequestState {
+  requestId: string;
+  route: string;
+}
+
+async function dispatch(req: IncomingMessage, url: URL, state: RequestState, deps: Dependencies): Promise<Reply> {
   const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
   if (match === 'method-not-allowed') {
     throw HttpError.of(405, 'not-supported', `method ${req.method ?? ''} not allowed on this path`);
@@ -75,9 +81,9 @@ async function dispatch(req: IncomingMessage, url: URL, requestId: string, deps:
   if (match === undefined) {
     throw HttpError.of(404, 'not-found', 'no such endpoint');
   }
-  const principal = await authorize(match.route, req, requestId, deps);
-  const reply = await match.route.handler({ req, url, params: match.params, principal, requestId, deps });
-  return { reply, route: match.route.path };
+  state.route = match.route.path;
+  const principal = await authorize(match.route, req, state.requestId, deps);
+  return match.route.handler({ req, url, params: match.params, principal, requestId: state.requestId, deps });
 }
 
 /**
@@ -93,7 +99,7 @@ export function createApp(deps: Dependencies, options: AppOptions = {}): (req: I
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
-    let route = 'unmatched';
+    const state: RequestState = { requestId, route: 'unmatched' };
     let reply: Reply;
 
     const file = req.method === 'GET' ? staticFiles.get(url.pathname) : undefined;
@@ -104,7 +110,7 @@ export function createApp(deps: Dependencies, options: AppOptions = {}): (req: I
     }
 
     try {
-      ({ reply, route } = await dispatch(req, url, requestId, deps));
+      reply = await dispatch(req, url, state, deps);
     } catch (err) {
       if (err instanceof HttpError) {
         reply = errorReply(err);
@@ -114,6 +120,12 @@ export function createApp(deps: Dependencies, options: AppOptions = {}): (req: I
       }
     }
     send(res, requestId, reply);
-    deps.logger.info('request', { requestId, method: req.method, route, status: reply.status, durationMs: Date.now() - started });
+    deps.logger.info('request', {
+      requestId,
+      method: req.method,
+      route: state.route,
+      status: reply.status,
+      durationMs: Date.now() - started,
+    });
   };
 }

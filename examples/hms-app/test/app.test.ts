@@ -200,6 +200,7 @@ describe('patient create and update', () => {
     });
     expect(response.status).toBe(409);
     expect(response.body.issue[0].diagnostics).toBe('version conflict: expected version 7, current version is 1');
+    expect(app.logLines.at(-1)).toContain('"route":"/fhir/Patient/:id","status":409');
   });
 
   it('rejects a malformed If-Match with 400', async () => {
@@ -351,6 +352,7 @@ describe('access log', () => {
     const requestLines = app.logLines.filter((line) => line.includes('"msg":"request"'));
     expect(requestLines).toHaveLength(2);
     expect(requestLines[0]).toContain('"route":"/fhir/Patient/:id"');
+    expect(requestLines[1]).toContain('"route":"/fhir/Patient"');
     for (const line of app.logLines) {
       expect(line).not.toContain(PATIENT_ID);
       expect(line).not.toContain('Testpatient');
