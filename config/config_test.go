@@ -460,3 +460,17 @@ func TestGlobMatch(t *testing.T) {
 		assert.Equal(t, tt.want, tt.glob.Match(tt.path), "%s ~ %s", tt.glob, tt.path)
 	}
 }
+
+func TestDocumentedExampleParses(t *testing.T) {
+	doc, err := os.ReadFile("../docs/policy.md")
+	require.NoError(t, err)
+	_, rest, found := strings.Cut(string(doc), "### Example\n\n```yaml\n")
+	require.True(t, found, "docs/policy.md has an example policy")
+	example, _, found := strings.Cut(rest, "```")
+	require.True(t, found)
+
+	c, err := Parse("docs/policy.md", []byte(example))
+	require.NoError(t, err)
+	assert.InDelta(t, 80, c.Gates.CoverageLine.Threshold, 1e-9)
+	assert.Equal(t, Advisory, c.Gates.LighthousePerformance.Mode)
+}
