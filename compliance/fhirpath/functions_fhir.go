@@ -72,7 +72,9 @@ func registerFHIRFunctions() {
 			if ev.env.Resolve != nil {
 				target, err = ev.env.Resolve(reference, from)
 				if err != nil {
-					return nil, ev.fail("resolve() of %q: %v", reference, err)
+					// The reference is left out of the message because resource ids can carry
+					// patient identifiers; the hook's error decides what it shows.
+					return nil, ev.fail("resolve() failed: %v", err)
 				}
 			} else {
 				target = resolveInTree(reference, from, ev.env)

@@ -296,6 +296,8 @@ func compareTemporal(a, b Temporal) (order int, ok bool) {
 	if pb == PrecisionMillisecond {
 		pb = PrecisionSecond
 	}
+	// NOTE: a time with a zone compared with one without gives an unknown result, because
+	// the local zone of the data is not known; other engines may assume one.
 	if a.HasZone != b.HasZone && a.Kind == KindDateTime && b.Kind == KindDateTime && pa >= PrecisionHour && pb >= PrecisionHour {
 		return 0, false
 	}
