@@ -38,7 +38,10 @@ var SonarQube = toolStep{
 		if err != nil {
 			return nil, err
 		}
+		// Root, so the scanner can write the cache volume whatever user the
+		// image declares.
 		scanner = scanner.
+			WithUser("0").
 			WithMountedCache("/opt/sonar-scanner/.sonar/cache", env.cache(CacheSonar)).
 			WithEnvVariable("SONAR_USER_HOME", "/opt/sonar-scanner/.sonar").
 			WithEnvVariable("SONAR_HOST_URL", o.SonarURL).
