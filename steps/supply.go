@@ -241,14 +241,14 @@ var Verify = toolStep{
 			return false, ""
 		},
 	},
-	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
+	build: func(ctx context.Context, env *Env, spec Spec) (*Output, error) {
 		ctr, err := env.cosignBase(spec)
 		if err != nil {
 			return nil, fmt.Errorf("step %s: %w", spec.Name, err)
 		}
 		if env.Options.CosignKey != nil {
 			// Verify after signing when both run in one pipeline.
-			signed, err := Sign.build(context.Background(), env, Sign.spec)
+			signed, err := Sign.build(ctx, env, Sign.spec)
 			if err != nil {
 				return nil, err
 			}
