@@ -216,8 +216,11 @@ func ParseFile(path string) (*Report, error) {
 	if err != nil {
 		return nil, &ParseError{Path: path, Err: err}
 	}
-	defer f.Close()
-	return Parse(path, f)
+	rep, err := Parse(path, f)
+	if closeErr := f.Close(); err == nil && closeErr != nil {
+		return nil, &ParseError{Path: path, Err: closeErr}
+	}
+	return rep, err
 }
 
 // ScanDir walks dir and parses every file whose format Detect recognizes,
@@ -247,7 +250,7 @@ func ScanDir(dir string) ([]*Report, []error) {
 
 	var out []*Report
 	for _, path := range paths {
-		rep, err := scanFile(path)
+		rep, err := ParseFile(path)
 		switch {
 		case errors.Is(err, ErrUnknownFormat):
 		case err != nil:
@@ -257,13 +260,4 @@ func ScanDir(dir string) ([]*Report, []error) {
 		}
 	}
 	return out, errs
-}
-
-func scanFile(path string) (*Report, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &ParseError{Path: path, Err: err}
-	}
-	defer f.Close()
-	return Parse(path, f)
 }

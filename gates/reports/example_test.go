@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strings"
@@ -27,14 +28,14 @@ func ExampleParseFile() {
 }
 
 func ExampleScanSARIF() {
-	f, err := os.Open("testdata/real/eslint.sarif")
+	path := "testdata/real/eslint.sarif"
+	data, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer f.Close()
 	high := 0
-	tools, err := reports.ScanSARIF(f.Name(), f, func(finding gates.Finding) error {
+	tools, err := reports.ScanSARIF(path, bytes.NewReader(data), func(finding gates.Finding) error {
 		if finding.Severity >= gates.SeverityHigh && !finding.Suppressed {
 			high++
 		}

@@ -304,13 +304,3 @@ func tokenText(tok json.Token) string {
 		return fmt.Sprint(t)
 	}
 }
-
-// decodeTop decodes a whole JSON document into v and checks that nothing
-// follows it.
-func decodeTop(path string, format Format, r io.Reader, v any) error {
-	s := newJSONStream(path, format, r)
-	if err := s.decode(v); err != nil {
-		return err
-	}
-	return s.end()
-}

@@ -88,17 +88,6 @@ func (s *xmlStream) parent(up int) string {
 	return s.stack[i]
 }
 
-// skip discards the rest of the current element.
-func (s *xmlStream) skip() error {
-	depth := len(s.stack)
-	for len(s.stack) >= depth {
-		if _, err := s.next(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func attr(e xml.StartElement, name string) (string, bool) {
 	for _, a := range e.Attr {
 		if a.Name.Local == name {
