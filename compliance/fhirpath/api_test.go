@@ -374,3 +374,20 @@ func TestQuantityUnitConversion(t *testing.T) {
 	_, err := fhirpath.MustParse("1 'kg' + 1 'm'").Evaluate(nil, nil)
 	assert.ErrorContains(t, err, `cannot combine units "kg" and "m"`)
 }
+
+func TestIntegerOverflowIsEmpty(t *testing.T) {
+	tests := map[string]fhirpath.Collection{
+		"9223372036854775807L + 1":  {},
+		"-9223372036854775807L - 2": {},
+		"4611686018427387904L * 2":  {},
+		"2.power(62)":               {int64(4611686018427387904)},
+		"2.power(64)":               {},
+		"(-1).power(65)":            {int64(-1)},
+		"3 + 4 * 2":                 {int64(11)},
+	}
+	for expression, want := range tests {
+		result, err := fhirpath.MustParse(expression).Evaluate(nil, nil)
+		require.NoError(t, err, expression)
+		assert.Equal(t, want, result, expression)
+	}
+}

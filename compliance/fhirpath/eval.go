@@ -3,6 +3,7 @@ package fhirpath
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -725,12 +726,24 @@ func (ev *evaluator) arithmetic(op string, left, right Collection) (Collection, 
 }
 
 func (ev *evaluator) integerArithmetic(op string, a, b int64) (Collection, error) {
+	// An Integer result that overflows 64 bits is empty, as FHIRPath specifies for overflow.
 	switch op {
 	case "+":
-		return Collection{a + b}, nil
+		sum := a + b
+		if (sum > a) != (b > 0) {
+			return Collection{}, nil
+		}
+		return Collection{sum}, nil
 	case "-":
-		return Collection{a - b}, nil
+		difference := a - b
+		if (difference < a) != (b > 0) {
+			return Collection{}, nil
+		}
+		return Collection{difference}, nil
 	case "*":
+		if a != 0 && (a*b/a != b || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64)) {
+			return Collection{}, nil
+		}
 		return Collection{a * b}, nil
 	case "/":
 		return ev.decimalArithmetic(op, DecimalFromInt(a), DecimalFromInt(b))

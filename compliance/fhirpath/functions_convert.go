@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"math"
+	"math/big"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -533,11 +534,16 @@ func registerMathFunctions() {
 		}
 		if base, isInt := value.(int64); isInt {
 			if e, isInt := exponent.(int64); isInt && e >= 0 {
-				result := int64(1)
-				for i := int64(0); i < e && i < 64; i++ {
-					result *= base
+				// A base other than -1, 0 and 1 overflows 64 bits before the exponent 64, so
+				// the exact power is computed only when it can fit.
+				if e > 64 && (base < -1 || base > 1) {
+					return Collection{}, nil
 				}
-				return Collection{result}, nil
+				result := new(big.Int).Exp(big.NewInt(base), big.NewInt(e), nil)
+				if !result.IsInt64() {
+					return Collection{}, nil
+				}
+				return Collection{result.Int64()}, nil
 			}
 		}
 		d, ok := floatToDecimal(math.Pow(toDecimal(value).Float64(), toDecimal(exponent).Float64()))

@@ -52,8 +52,8 @@ func checkNPI(value string) []Issue {
 var knownInvalidSSNs = map[string]bool{"078051120": true, "219099999": true}
 
 // checkSSN checks the structure of a Social Security number: nine digits, written plain or as
-// AAA-GG-SSSS, with no all-zero group, and an area number that the SSA never assigns (000, 666
-// and 900 to 999) rejected.
+// AAA-GG-SSSS. It rejects an all-zero group or serial, the area numbers the SSA never assigns
+// (000 and 666) and the areas 900 to 999, which are used for ITINs and not for SSNs.
 func checkSSN(value string) []Issue {
 	masked := Mask(value)
 	digits := value
@@ -71,7 +71,7 @@ func checkSSN(value string) []Issue {
 	case area == "666":
 		issues = append(issues, valueIssue(SeverityError, "ssn-area", "invalid SSN %s: the area number 666 is never assigned", masked))
 	case area[0] == '9':
-		issues = append(issues, valueIssue(SeverityError, "ssn-area", "invalid SSN %s: area numbers 900 to 999 are never assigned to persons", masked))
+		issues = append(issues, valueIssue(SeverityError, "ssn-area", "invalid SSN %s: area numbers 900 to 999 are not used for SSNs (ITINs use them)", masked))
 	}
 	if group == "00" {
 		issues = append(issues, valueIssue(SeverityError, "ssn-group", "invalid SSN %s: the group number 00 is never assigned", masked))
