@@ -158,7 +158,8 @@ func sortIssues(issues []Issue) {
 	})
 }
 
-// ValidateTree validates the FHIR files under root that opts selects: each
+// ValidateTree validates the FHIR files under root that opts selects (or
+// root itself when it is a file): each
 // .json file as one resource (bundles entry by entry) and each line of an
 // .ndjson file as one resource. It stops early only when ctx is cancelled
 // or root cannot be read.
@@ -179,11 +180,11 @@ func ValidateTree(ctx context.Context, root string, opts Options) (*Report, erro
 		}
 	}
 	rep := &Report{Root: root, Blocking: map[string]bool{}}
-	visit := func(path, rel string) error {
+	visit := func(path, rel string, named bool) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !matchAny(include, rel) || matchAny(opts.Exclude, rel) {
+		if !named && (!matchAny(include, rel) || matchAny(opts.Exclude, rel)) {
 			return nil
 		}
 		data, err := os.ReadFile(path)
@@ -200,7 +201,8 @@ func ValidateTree(ctx context.Context, root string, opts Options) (*Report, erro
 		return nil
 	}
 	if !info.IsDir() {
-		if err := visit(root, filepath.ToSlash(filepath.Base(root))); err != nil {
+		// A file named as the root is validated whatever Include says.
+		if err := visit(root, filepath.ToSlash(filepath.Base(root)), true); err != nil {
 			return nil, err
 		}
 	} else {
@@ -218,7 +220,7 @@ func ValidateTree(ctx context.Context, root string, opts Options) (*Report, erro
 			if err != nil {
 				return err
 			}
-			return visit(path, filepath.ToSlash(rel))
+			return visit(path, filepath.ToSlash(rel), false)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("validate FHIR tree %q: %w", root, err)

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hms-enterprise/hmsci/compliance/fhir"
+	"github.com/hms-enterprise/hmsci/config"
+)
+
+// fhirFlags are the flags of "ci fhir validate".
+type fhirFlags struct {
+	format string
+	policy string
+}
+
+func init() {
+	var f fhirFlags
+	register(&command{
+		name:    "fhir validate",
+		summary: "validate FHIR R4 JSON and NDJSON files offline; exit 1 if any error-severity issue is found",
+		usage:   "[--format json|sarif|text] [--policy hmsci.yaml] PATH...",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&f.format, "format", "text", "output format: json (OperationOutcome per file), sarif or text")
+			fs.StringVar(&f.policy, "policy", "hmsci.yaml", "policy file whose fhir: section selects files in directories and sets binding strictness; defaults apply if it does not exist")
+		},
+		run: func(ctx context.Context, env *environment, args []string) error {
+			return runFHIRValidate(ctx, env, f, args)
+		},
+	})
+}
+
+// runFHIRValidate validates each PATH, prints one report and returns
+// exitError{1} when an error or fatal issue was found; invalid usage
+// returns exitError{2} after printing the reason.
+func runFHIRValidate(ctx context.Context, env *environment, f fhirFlags, args []string) error {
+	fail := func(err error) error {
+		fmt.Fprintf(env.stderr, "ci fhir validate: %v\n", err)
+		return exitError{code: 2}
+	}
+	if len(args) == 0 {
+		return fail(errors.New("missing PATH: name the FHIR files or directories to validate, such as 'fixtures/fhir'"))
+	}
+	var write func(*fhir.Report, io.Writer) error
+	switch f.format {
+	case "json":
+		write = (*fhir.Report).WriteJSON
+	case "sarif":
+		write = (*fhir.Report).WriteSARIF
+	case "text":
+		write = (*fhir.Report).WriteText
+	default:
+		return fail(fmt.Errorf("invalid --format %q: expected json, sarif or text", f.format))
+	}
+	cfg, err := config.Load(f.policy)
+	if err != nil {
+		return fail(err)
+	}
+	opts := fhirOptions(cfg.FHIR)
+
+	total := &fhir.Report{Root: args[0], Blocking: map[string]bool{}}
+	for _, root := range args {
+		info, err := os.Stat(root)
+		if err != nil {
+			return fail(fmt.Errorf("cannot read PATH %q: %w", root, err))
+		}
+		rep, err := fhir.ValidateTree(ctx, root, opts)
+		if err != nil {
+			return fail(err)
+		}
+		if info.IsDir() && len(rep.Outcomes) == 0 {
+			fmt.Fprintf(env.stderr, "ci fhir validate: no file under %q matches fhir.include %q of %s\n", root, opts.Include, cfg.Source)
+		}
+		// Name each file by the path the user gave, so that the report
+		// points at it from the working directory.
+		for _, o := range rep.Outcomes {
+			blocking := rep.Blocking[o.File]
+			if info.IsDir() {
+				o.File = filepath.ToSlash(filepath.Join(root, o.File))
+			} else if path, line, ok := strings.Cut(o.File, ":"); ok && strings.HasSuffix(strings.ToLower(path), ".ndjson") {
+				o.File = filepath.ToSlash(root) + ":" + line
+			} else {
+				o.File = filepath.ToSlash(root)
+			}
+			total.Outcomes = append(total.Outcomes, o)
+			if blocking {
+				total.Blocking[o.File] = true
+			}
+		}
+	}
+	sort.SliceStable(total.Outcomes, func(i, j int) bool { return total.Outcomes[i].File < total.Outcomes[j].File })
+	if err := write(total, env.stdout); err != nil {
+		return fail(err)
+	}
+	if total.Errors() > 0 {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+// fhirOptions maps the fhir: section of the policy to validator options.
+func fhirOptions(c config.FHIR) fhir.Options {
+	opts := fhir.Options{ExtensibleAsError: c.ExtensibleBindings == "error"}
+	for _, g := range c.Include {
+		opts.Include = append(opts.Include, string(g))
+	}
+	for _, g := range c.Exclude {
+		opts.Exclude = append(opts.Exclude, string(g))
+	}
+	for _, g := range c.Blocking {
+		opts.Blocking = append(opts.Blocking, string(g))
+	}
+	return opts
+}
