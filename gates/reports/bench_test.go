@@ -154,6 +154,7 @@ func BenchmarkScanSARIF100MB(b *testing.B) {
 	b.SetBytes(info.Size())
 	b.ReportAllocs()
 	var sampler heapSampler
+
 	b.ResetTimer()
 	cpuStart := cpuTime(b)
 	for i := 0; i < b.N; i++ {
@@ -175,6 +176,7 @@ func BenchmarkScanSARIF100MB(b *testing.B) {
 			b.Fatalf("scanned %d results, want %d", seen, results)
 		}
 	}
+
 	b.ReportMetric(float64(cpuTime(b)-cpuStart)/float64(b.N)/1e9, "cpu-s/op")
 	b.ReportMetric(float64(sampler.peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(results), "results")

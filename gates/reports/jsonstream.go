@@ -79,9 +79,9 @@ type jsonStream struct {
 	dec    *json.Decoder
 }
 
-// jsonReadBuffer is the read size for JSON reports. json.Decoder asks its
-// reader for little more than it needs, so an unbuffered file would cost one
-// system call per few hundred bytes.
+// jsonReadBuffer is the read size for JSON reports. json.Decoder requests
+// little more than it needs from its reader, so an unbuffered file would
+// cost one system call per few hundred bytes.
 const jsonReadBuffer = 64 << 10
 
 func newJSONStream(path string, format Format, r io.Reader) *jsonStream {

@@ -72,8 +72,9 @@ type FileCoverage struct {
 
 // Coverage is a parsed coverage report.
 type Coverage struct {
-	// Unit is what LinesFound and LinesHit count: CoverageUnitLines for
-	// LCOV and Cobertura, CoverageUnitStatements for Go coverprofiles.
+	// Unit is the unit that LinesFound and LinesHit count. It is
+	// CoverageUnitLines for LCOV and Cobertura, and CoverageUnitStatements
+	// for Go coverprofiles.
 	Unit  CoverageUnit   `json:"unit"`
 	Files []FileCoverage `json:"files"`
 	// Sources lists the directories of a Cobertura report's <source>
