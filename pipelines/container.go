@@ -1,0 +1,62 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/hms-enterprise/hmsci/gates"
+	"github.com/hms-enterprise/hmsci/gates/reports"
+	"github.com/hms-enterprise/hmsci/steps"
+)
+
+// runContainer evaluates a containerized step through the engine: it
+// exports the step's reports to OutDir/steps/NAME/ and parses them. The
+// tool's exit status does not decide the outcome, its reports do.
+func (r *run) runContainer(ctx context.Context, spec steps.Spec, s steps.Step, res *gates.StepResult) error {
+	if img, err := r.env.Images.ResolveStep(spec); err == nil {
+		res.Image = img
+	}
+	out, err := s.Run(ctx, r.env)
+	if err != nil {
+		return fmt.Errorf("build step: %w", err)
+	}
+	dir := r.stepDir(spec.Name)
+	if _, err := out.Reports.Export(ctx, dir); err != nil {
+		return fmt.Errorf("run and export reports to %s: %w", dir, err)
+	}
+	exitCode, err := out.Container.ExitCode(ctx)
+	if err != nil {
+		return fmt.Errorf("read exit code: %w", err)
+	}
+
+	parsed, errs := reports.ScanDir(dir)
+	for _, rep := range parsed {
+		rel, _ := filepath.Rel(r.opts.OutDir, rep.Path)
+		res.Reports = append(res.Reports, filepath.ToSlash(rel))
+		if rep.SARIF != nil {
+			res.Findings = append(res.Findings, rep.SARIF.Findings...)
+		}
+	}
+	r.mu.Lock()
+	r.inputs.Reports = append(r.inputs.Reports, parsed...)
+	r.inputs.ReportErrors = append(r.inputs.ReportErrors, errs...)
+	r.inputs.FilesScanned += len(parsed) + len(errs)
+	r.mu.Unlock()
+
+	res.Status = gates.StepSucceeded
+	switch {
+	case len(errs) > 0:
+		res.Status = gates.StepErrored
+		res.Reason = fmt.Sprintf("%d report(s) could not be parsed, first: %v", len(errs), errs[0])
+	case len(parsed) == 0 && len(spec.Reports) > 0:
+		res.Status = gates.StepErrored
+		res.Reason = fmt.Sprintf("the tool wrote none of its reports (%v); exit code %d", spec.Reports, exitCode)
+	case len(res.Findings) > 0 || exitCode != 0:
+		res.Status = gates.StepFindings
+		if exitCode != 0 {
+			res.Reason = fmt.Sprintf("exit code %d", exitCode)
+		}
+	}
+	return nil
+}
