@@ -28,7 +28,9 @@ var realReports = []struct {
 	{"gitleaks.sarif", FormatSARIF},
 	{"golangci-lint.sarif", FormatSARIF},
 	{"lcov.info", FormatLCOV},
+	{"gcc-lcov.info", FormatLCOV},
 	{"cobertura-coverage.xml", FormatCobertura},
+	{"gcovr-cobertura.xml", FormatCobertura},
 	{"coverage.out", FormatCoverprofile},
 	{"junit-jest.xml", FormatJUnit},
 	{"junit-go.xml", FormatJUnit},
@@ -119,6 +121,43 @@ func TestLCOVAgreesWithLcovSummary(t *testing.T) {
 	assert.Equal(t, CoverageTotals{Files: 2, LinesFound: 30, LinesHit: 21, BranchesFound: 26, BranchesHit: 19}, totals)
 	assert.InDelta(t, 70.0, linePct, 0.01)
 	assert.InDelta(t, 73.08, branchPct, 0.01)
+}
+
+// The C sample's tracefile comes from lcov --capture over gcov data, so its
+// BRDA lines use "-" for branches whose block never ran.
+func TestGCCLCOVAgreesWithLcovSummary(t *testing.T) {
+	cov := parseReal(t, "gcc-lcov.info").Coverage
+	totals := cov.Totals()
+	lines := toolNumber(t, "gcc-lcov-summary.txt", regexp.MustCompile(`lines\.+: ([\d.]+)% \((\d+) of (\d+) lines\)`))
+	branches := toolNumber(t, "gcc-lcov-summary.txt", regexp.MustCompile(`branches\.+: ([\d.]+)% \((\d+) of (\d+) branches\)`))
+	assert.Equal(t, CoverageTotals{Files: 1, LinesHit: int(lines[1]), LinesFound: int(lines[2]), BranchesHit: int(branches[1]), BranchesFound: int(branches[2])}, totals)
+	linePct, _ := totals.LinePercent()
+	branchPct, _ := totals.BranchPercent()
+	assertAgrees(t, lines[0], linePct, "lines")
+	assertAgrees(t, branches[0], branchPct, "branches")
+	assert.Equal(t, CoverageTotals{Files: 1, LinesFound: 19, LinesHit: 12, BranchesFound: 16, BranchesHit: 8}, totals)
+
+	data, err := os.ReadFile(realPath("gcc-lcov.info"))
+	require.NoError(t, err)
+	require.Contains(t, string(data), ",-\n", "the tracefile should have never-run branches")
+}
+
+func TestGcovrCoberturaAgreesWithGcovr(t *testing.T) {
+	cob := parseReal(t, "gcovr-cobertura.xml").Coverage
+	assert.Equal(t, []string{"."}, cob.Sources)
+	require.Len(t, cob.Files, 1)
+	assert.Equal(t, "dose.c", cob.Files[0].Path)
+
+	// gcovr's own text reports, and lcov over the same gcov data.
+	lines := toolNumber(t, "gcovr-lines.txt", regexp.MustCompile(`TOTAL\s+(\d+)\s+(\d+)\s+\d+%`))
+	branches := toolNumber(t, "gcovr-summary.txt", regexp.MustCompile(`TOTAL\s+(\d+)\s+(\d+)\s+\d+%`))
+	totals := cob.Totals()
+	assert.Equal(t, int(lines[0]), totals.LinesFound)
+	assert.Equal(t, int(lines[1]), totals.LinesHit)
+	assert.Equal(t, int(branches[0]), totals.BranchesFound)
+	assert.Equal(t, int(branches[1]), totals.BranchesHit)
+	gcc := parseReal(t, "gcc-lcov.info").Coverage.Totals()
+	assert.Equal(t, gcc, totals)
 }
 
 func TestLCOVAgreesWithLcovList(t *testing.T) {
