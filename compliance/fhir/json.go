@@ -106,10 +106,9 @@ type parser struct {
 // returns duplicate keys separately because FHIR treats them as a content
 // error, not a syntax error.
 func ParseJSON(data []byte) (*Value, []DuplicateKey, error) {
-	p := &parser{data: data, line: 1}
+	p := &parser{data: data, line: 1, colAt: 1}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
-		p.pos = 3
-		p.lineStart = 3
+		p.pos, p.lineStart, p.colBase = 3, 3, 3
 	}
 	if err := p.skipSpace(); err != nil {
 		return nil, nil, err
@@ -433,7 +432,9 @@ func (p *parser) number() (string, error) {
 		return "", p.errorf("invalid number: expected a digit")
 	}
 	if p.data[intStart] == '0' && p.pos-intStart > 1 {
-		return "", p.errorf("invalid number %q: leading zero", string(p.data[start:p.pos]))
+		text := string(p.data[start:p.pos])
+		p.pos = start
+		return "", p.errorf("invalid number %q: leading zero", text)
 	}
 	if p.pos < len(p.data) && p.data[p.pos] == '.' {
 		p.pos++
