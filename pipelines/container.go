@@ -2,8 +2,12 @@ package pipelines
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/hms-enterprise/hmsci/gates"
 	"github.com/hms-enterprise/hmsci/gates/reports"
@@ -30,6 +34,9 @@ func (r *run) runContainer(ctx context.Context, spec steps.Spec, s steps.Step, r
 		return fmt.Errorf("read exit code: %w", err)
 	}
 
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("the tool wrote none of its reports (%s); exit code %d", strings.Join(spec.Reports, ", "), exitCode)
+	}
 	parsed, errs := reports.ScanDir(dir)
 	for _, rep := range parsed {
 		rel, _ := filepath.Rel(r.opts.OutDir, rep.Path)
@@ -51,7 +58,7 @@ func (r *run) runContainer(ctx context.Context, spec steps.Spec, s steps.Step, r
 		res.Reason = fmt.Sprintf("%d report(s) could not be parsed, first: %v", len(errs), errs[0])
 	case len(parsed) == 0 && len(spec.Reports) > 0:
 		res.Status = gates.StepErrored
-		res.Reason = fmt.Sprintf("the tool wrote none of its reports (%v); exit code %d", spec.Reports, exitCode)
+		res.Reason = fmt.Sprintf("the tool wrote none of its reports (%s); exit code %d", strings.Join(spec.Reports, ", "), exitCode)
 	case len(res.Findings) > 0 || exitCode != 0:
 		res.Status = gates.StepFindings
 		if exitCode != 0 {

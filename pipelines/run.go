@@ -110,6 +110,10 @@ func newRun(opts Options) (*run, []Phase, error) {
 	if opts.OutDir == "" {
 		opts.OutDir = DefaultOutDir
 	}
+	// The engine resolves export paths itself, so hand it an absolute one.
+	if opts.OutDir, err = filepath.Abs(opts.OutDir); err != nil {
+		return nil, nil, fmt.Errorf("resolve output directory: %w", err)
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -141,10 +145,15 @@ func newRun(opts Options) (*run, []Phase, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		if stepOpts.SonarProjectKey == "" {
+			// sonar-project.properties names the project when it exists;
+			// otherwise the source directory's name does.
+			stepOpts.SonarProjectKey = filepath.Base(abs)
+		}
 		source := opts.Source
 		if source == nil {
 			source = opts.Client.Host().Directory(abs, dagger.HostDirectoryOpts{
-				Exclude: []string{"node_modules", ".git", opts.OutDir},
+				Exclude: []string{"node_modules", ".git", "hmsci-reports"},
 			})
 		}
 		r.env = steps.NewEnv(opts.Client, source, r.detection, stepOpts)
