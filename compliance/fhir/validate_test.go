@@ -54,7 +54,7 @@ func TestInvalidVariants(t *testing.T) {
 	obs := readExample(t, "Observation-example.json")
 	pat := readExample(t, "Patient-example.json")
 	tests := []struct {
-		name, base, old, new string
+		name, base, old, new   string
 		rule, expression, text string
 	}{
 		{"wrong type", obs, `"value": 185,`, `"value": "185",`, RuleJSON, "Observation.value.ofType(Quantity).value", "must be a JSON number"},
