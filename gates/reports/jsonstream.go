@@ -207,8 +207,15 @@ func (s *jsonStream) token() (json.Token, error) {
 
 // decode reads the next JSON value into v.
 func (s *jsonStream) decode(v any) error {
-	base := s.valueStart()
-	return s.convert(s.dec.Decode(v), base)
+	_, err := s.decodeAt(v)
+	return err
+}
+
+// decodeAt reads the next JSON value into v and returns the offset of its
+// first byte, for errors found later in the value's content.
+func (s *jsonStream) decodeAt(v any) (int64, error) {
+	base, first := s.valueOffsets()
+	return first, s.convert(s.dec.Decode(v), base)
 }
 
 // skip reads and discards the next JSON value.
@@ -289,8 +296,16 @@ func (s *jsonStream) end() error {
 	return s.errorAt(off, tokenText(tok), errors.New("invalid JSON: unexpected data after the top-level value"))
 }
 
+// pruneBatch is how many newline offsets the line index collects before
+// prune drops the consumed ones, so pruning stays cheap per value.
+const pruneBatch = 4096
+
 // prune releases line bookkeeping for the input already consumed.
-func (s *jsonStream) prune() { s.lines.prune(s.dec.InputOffset()) }
+func (s *jsonStream) prune() {
+	if len(s.lines.newlines) >= pruneBatch {
+		s.lines.prune(s.dec.InputOffset())
+	}
+}
 
 func tokenText(tok json.Token) string {
 	switch t := tok.(type) {

@@ -63,6 +63,25 @@ type sarifRule struct {
 	ShortDescription sarifText            `json:"shortDescription"`
 	MessageStrings   map[string]sarifText `json:"messageStrings"`
 	Properties       sarifProperties      `json:"properties"`
+
+	// The rule's security-severity, parsed once for all its results.
+	scoreParsed bool
+	score       float64
+	scoreErr    error
+}
+
+// securitySeverity returns the rule's parsed security-severity property;
+// ok is false when the rule has none.
+func (r *sarifRule) securitySeverity() (score float64, ok bool, err error) {
+	raw := r.Properties.SecuritySeverity
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, false, nil
+	}
+	if !r.scoreParsed {
+		r.score, r.scoreErr = parseSecuritySeverity(raw)
+		r.scoreParsed = true
+	}
+	return r.score, true, r.scoreErr
 }
 
 type sarifToolComponent struct {
@@ -271,9 +290,9 @@ func (p *sarifScanner) run() error {
 				return err
 			}
 			for s.more() {
-				off := s.firstByte()
 				var res sarifResult
-				if err := s.decode(&res); err != nil {
+				off, err := s.decodeAt(&res)
+				if err != nil {
 					return err
 				}
 				if tool == nil {
@@ -357,22 +376,19 @@ func sarifFinding(tool *sarifTool, artifacts []string, res *sarifResult) (gates.
 		Tool:       tool.Driver.Name,
 		RuleID:     ruleID,
 		Message:    resultMessage(res, rule),
-		Properties: map[string]any{PropertySARIFLevel: level},
+		Properties: make(map[string]any, 2),
 	}
 
-	raw := res.Properties.SecuritySeverity
-	if len(raw) == 0 && rule != nil {
-		raw = rule.Properties.SecuritySeverity
+	score, hasScore, err := resultSecuritySeverity(res, rule)
+	if err != nil {
+		return gates.Finding{}, false, err
 	}
-	if len(raw) > 0 && string(raw) != "null" {
-		score, err := parseSecuritySeverity(raw)
-		if err != nil {
-			return gates.Finding{}, false, &findingError{string(raw), err}
-		}
+	if hasScore {
 		severity = cvssSeverity(score)
 		f.Properties[PropertySecuritySeverity] = score
 	}
 	f.Severity = severity
+	f.Properties[PropertySARIFLevel] = level
 
 	if len(res.Locations) > 0 {
 		loc := res.Locations[0].PhysicalLocation
@@ -414,6 +430,26 @@ func sarifFinding(tool *sarifTool, artifacts []string, res *sarifResult) (gates.
 		f.Properties["baselineState"] = res.BaselineState
 	}
 	return f, false, nil
+}
+
+// resultSecuritySeverity returns the security-severity of the result, or
+// else of its rule.
+func resultSecuritySeverity(res *sarifResult, rule *sarifRule) (float64, bool, *findingError) {
+	if raw := res.Properties.SecuritySeverity; len(raw) > 0 && string(raw) != "null" {
+		score, err := parseSecuritySeverity(raw)
+		if err != nil {
+			return 0, false, &findingError{string(raw), err}
+		}
+		return score, true, nil
+	}
+	if rule == nil {
+		return 0, false, nil
+	}
+	score, ok, err := rule.securitySeverity()
+	if err != nil {
+		return 0, false, &findingError{string(rule.Properties.SecuritySeverity), err}
+	}
+	return score, ok, nil
 }
 
 func suppressionReason(sup sarifSuppression) string {
