@@ -165,6 +165,11 @@ func TestSARIFErrorsNamePosition(t *testing.T) {
 			line: 2, column: 1, value: `"high"`, message: "invalid security-severity",
 		},
 		{
+			name: "invalid rule security-severity",
+			log:  "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"t\",\"rules\":[{\"id\":\"r\",\"properties\":{\"security-severity\":\"11\"}}]}},\"results\":[\n{\"ruleId\":\"r\",\"message\":{\"text\":\"m\"}}]}]}",
+			line: 2, column: 1, value: `"11"`, message: "result 0: invalid security-severity: expected a number from 0 to 10",
+		},
+		{
 			name: "wrong type",
 			log:  "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"t\"}},\"results\":[\n{\"message\":{\"text\":\"m\"},\n \"locations\":[{\"physicalLocation\":{\"region\":{\"startLine\":\"12\"}}}]}]}]}",
 			line: 3, column: 62, message: "invalid locations.physicalLocation.region.startLine: got JSON string, expected int",
