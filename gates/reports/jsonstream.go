@@ -307,6 +307,9 @@ func (s *jsonStream) prune() {
 	}
 }
 
+// tokenText describes an unexpected token for an error. A string shows as
+// its type only, because a misplaced string can be a snippet that holds a
+// secret or PHI.
 func tokenText(tok json.Token) string {
 	switch t := tok.(type) {
 	case nil:
@@ -314,7 +317,7 @@ func tokenText(tok json.Token) string {
 	case json.Delim:
 		return string(t)
 	case string:
-		return t
+		return "a string"
 	default:
 		return fmt.Sprint(t)
 	}

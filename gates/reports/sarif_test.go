@@ -206,6 +206,9 @@ func TestSARIFErrorsNamePosition(t *testing.T) {
 			name: "not an object", log: "[1,2]", line: 1, column: 1, value: "[", message: `invalid SARIF log: expected "{"`,
 		},
 		{
+			name: "string hidden", log: "{\"version\":\"2.1.0\",\"runs\":\"ghp_secret\"}", line: 1, column: 27, value: "a string", message: `invalid runs: expected "["`,
+		},
+		{
 			name: "trailing data", log: "{\"version\":\"2.1.0\",\"runs\":[]} {}", line: 1, column: 31, value: "{", message: "unexpected data after the top-level value",
 		},
 	}
