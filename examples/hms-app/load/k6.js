@@ -1,11 +1,11 @@
-// k6 load test of the read paths of hms-app. Settings come from the environment:
-//   TARGET_URL  base URL of the service (default http://127.0.0.1:8080, the development server)
-//   VUS         number of virtual users (default 10)
-//   DURATION    length of the steady phase, as a k6 duration (default 30s)
-//   TOKEN       bearer token of a nurse or clinician session (default: the development
-//               server's nurse session from postman/local.postman_environment.json)
+// k6 load test of the read paths of hms-app. Settings come from the environment.
+// - TARGET_URL: base URL of the service. Default: http://127.0.0.1:8080, the development server.
+// - VUS: number of virtual users. Default: 10.
+// - DURATION: length of the steady phase, as a k6 duration. Default: 30s.
+// - TOKEN: bearer token of a nurse or clinician session. Default: the development server's
+//   nurse session, as in postman/local.postman_environment.json.
 // The thresholds are the hmsci response-time and error-rate gates: p95 below 2 s and fewer
-// than 0.1 % failed requests; k6 exits non-zero when one is crossed.
+// than 0.1 % failed requests. k6 exits non-zero when one is crossed.
 import http from 'k6/http';
 import { check, fail } from 'k6';
 

@@ -38,7 +38,7 @@ describe('audit', () => {
       resourceId: undefined,
       outcome: 'denied',
     });
-    expect(store.events[0]).toEqual({
+    expect(store.events[0]).toStrictEqual({
       time: EVENT.time,
       requestId: 'req-2',
       actorId: 'anonymous',

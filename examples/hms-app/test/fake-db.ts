@@ -1,6 +1,6 @@
 import type { Queryable } from '../src/db/queryable';
 
-/** Records every query and answers each from a queue of canned results (empty rows by default). */
+/** Records every query and returns canned results from a queue, or empty rows when the queue is empty. */
 export class FakeDb implements Queryable {
   readonly queries: { text: string; values: unknown[] | undefined }[] = [];
   private readonly results: { rows: Record<string, unknown>[]; rowCount: number | null }[] = [];
@@ -21,7 +21,7 @@ export class FakeDb implements Queryable {
     return Promise.resolve(result as { rows: R[]; rowCount: number | null });
   }
 
-  /** The SQL texts with whitespace collapsed, for compact assertions. */
+  /** Returns the SQL texts with whitespace collapsed, for compact assertions. */
   texts(): string[] {
     return this.queries.map((query) => query.text.replace(/\s+/g, ' ').trim());
   }

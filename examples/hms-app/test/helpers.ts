@@ -24,7 +24,7 @@ export const TOKENS: Record<Role, string> = {
 
 export const PATIENT_ID = 'pat-0001';
 
-/** A valid synthetic patient. */
+/** Returns a valid synthetic patient without id. */
 export function samplePatient(): Patient {
   return {
     resourceType: 'Patient',
@@ -36,7 +36,7 @@ export function samplePatient(): Patient {
   };
 }
 
-/** A valid heart-rate observation for PATIENT_ID. */
+/** Returns a valid heart-rate observation of PATIENT_ID without id. */
 export function sampleObservation(): Observation {
   return {
     resourceType: 'Observation',

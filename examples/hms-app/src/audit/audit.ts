@@ -1,10 +1,10 @@
 import type { Principal } from '../auth/rbac';
 import type { Queryable } from '../db/queryable';
 
-/** What the caller did or tried to do. */
+/** Kind of access that the caller made or tried to make. */
 export type AuditAction = 'read' | 'search' | 'create' | 'update';
 
-/** How the attempt ended. */
+/** Result of the access attempt. */
 export type AuditOutcome = 'success' | 'denied' | 'not-found' | 'invalid';
 
 /** One row of the audit trail: who touched which patient data, when, and with what result. */
@@ -33,7 +33,7 @@ export interface AuditStore {
   list(query: AuditQuery): Promise<AuditEvent[]>;
 }
 
-/** What a handler passes to audit(); time comes from the clock and actor from the principal. */
+/** Input of audit(). The time comes from the clock and the actor from the principal. */
 export interface AuditEntry {
   requestId: string;
   principal: Principal | undefined;
@@ -46,7 +46,7 @@ export interface AuditEntry {
 
 /**
  * Records one access to patient data. Every handler that reads or writes patient data awaits this
- * before it answers, so a failing audit store fails the request instead of leaving a silent gap.
+ * before it responds, so a failing audit store fails the request instead of leaving a silent gap.
  */
 export async function audit(store: AuditStore, now: () => Date, entry: AuditEntry): Promise<void> {
   const event: AuditEvent = {

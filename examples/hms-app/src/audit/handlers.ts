@@ -38,7 +38,7 @@ export function liveness(): Promise<Reply> {
   return Promise.resolve({ status: 200, body: { status: 'ok' } });
 }
 
-/** GET /readyz: PostgreSQL and Redis answer. The error text is logged, not returned. */
+/** GET /readyz: checks that PostgreSQL and Redis respond. The error text is logged, not returned. */
 export async function readiness(ctx: RequestContext): Promise<Reply> {
   try {
     await ctx.deps.patients.ping();

@@ -30,7 +30,7 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-/** Reports whether role holds permission; unknown roles hold nothing. */
+/** Reports whether role is granted permission. An unknown role is granted nothing. */
 export function can(role: string, permission: Permission): boolean {
   return isRole(role) && GRANTS.get(role)?.has(permission) === true;
 }

@@ -16,7 +16,7 @@ export interface SessionStore {
   put(token: string, principal: Principal, ttlSeconds: number): Promise<void>;
   /** Ends a session; ending an unknown session is not an error. */
   revoke(token: string): Promise<void>;
-  /** Checks that the backing store answers; throws when it does not. */
+  /** Checks that the backing store responds, and throws when it does not. */
   ping(): Promise<void>;
 }
 

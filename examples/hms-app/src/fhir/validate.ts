@@ -6,7 +6,7 @@ export const FHIR_ID_PATTERN = /^[A-Za-z0-9.-]{1,64}$/;
 
 const LOINC_SYSTEM = 'http://loinc.org';
 // Each optional group starts with a literal "-", "T", "." or an offset sign, so these patterns
-// match in linear time; safe-regex flags them only for their nesting.
+// match in linear time. safe-regex flags them only for their nesting.
 /* eslint-disable security/detect-unsafe-regex -- linear, see above */
 const DATE_PATTERN = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 const DATE_TIME_PATTERN =

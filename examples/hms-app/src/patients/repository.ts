@@ -28,7 +28,7 @@ export interface PatientRepository {
   create(patient: Patient & { id: string }): Promise<Patient>;
   /** Replaces a patient; returns undefined when none has that id. */
   update(id: string, patient: Patient, expectedVersion?: number): Promise<Patient | undefined>;
-  /** Checks that the backing store answers; throws when it does not. */
+  /** Checks that the backing store responds, and throws when it does not. */
   ping(): Promise<void>;
 }
 

@@ -43,8 +43,8 @@ const PSEUDONYM_KEYS: ReadonlySet<string> = new Set(['patientid', 'subjectid', '
 
 const MAX_DEPTH = 8;
 
-// Every repeated group below starts with a literal ("." or ":") that the preceding item cannot
-// match, so each pattern matches in linear time; safe-regex flags them only for their nesting.
+// Each optional or repeated group below begins with a character that the item before it cannot
+// match, so the patterns match in linear time. safe-regex flags them only for their nesting.
 const SSN_PATTERN = /\b\d{3}-\d{2}-\d{4}\b/g;
 // eslint-disable-next-line security/detect-unsafe-regex -- linear, see above
 const EMAIL_PATTERN = /[\w.%+-]+@[\w-]+(?:\.[\w-]+)+/g;

@@ -77,8 +77,11 @@ describe('RedisSessionStore', () => {
     expect(redis.calls.filter((call) => call.startsWith('del'))).toEqual([`del session:${TOKEN}`]);
   });
 
-  it('pings Redis', async () => {
+  it('pings Redis and reports a failure', async () => {
     await expect(new RedisSessionStore(new FakeRedis()).ping()).resolves.toBeUndefined();
+    const down = new FakeRedis();
+    down.ping = () => Promise.reject(new Error('connection refused'));
+    await expect(new RedisSessionStore(down).ping()).rejects.toThrow('connection refused');
   });
 
   it.each([

@@ -71,6 +71,17 @@ describe('maskPhi', () => {
     expect(JSON.stringify(maskPhi(deep))).not.toContain('leaf');
   });
 
+  it('truncates at exactly eight levels of objects and of arrays', () => {
+    const objects = { a: { b: { c: { d: { e: { f: { g: { h: { i: 'deep' } } } } } } } } };
+    expect(JSON.stringify(maskPhi(objects))).toBe('{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":"[TRUNCATED]"}}}}}}}}');
+    const arrays = [[[[[[[[['deep']]]]]]]]];
+    expect(JSON.stringify(maskPhi(arrays))).toBe('[[[[[[[["[TRUNCATED]"]]]]]]]]');
+  });
+
+  it('leaves a non-string patient id as it is', () => {
+    expect(maskPhi({ patientId: 42 })).toEqual({ patientId: 42 });
+  });
+
   it('passes primitives through', () => {
     expect(maskPhi(42)).toBe(42);
     expect(maskPhi(undefined)).toBeUndefined();
