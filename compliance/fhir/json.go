@@ -96,6 +96,8 @@ type parser struct {
 	line       int
 	lineStart  int
 	duplicates []DuplicateKey
+	// slab hands out Values in chunks to cut allocations.
+	slab []Value
 	// colBase and colAt cache the column of one byte offset on the current
 	// line, so that computing columns stays linear on long lines.
 	colBase, colAt int
@@ -178,7 +180,12 @@ func (p *parser) value(depth int) (*Value, error) {
 	if p.pos >= len(p.data) {
 		return nil, p.errorf("unexpected end of input: expected a value")
 	}
-	v := &Value{Line: p.line, Col: p.col()}
+	if len(p.slab) == 0 {
+		p.slab = make([]Value, 64)
+	}
+	v := &p.slab[0]
+	p.slab = p.slab[1:]
+	v.Line, v.Col = p.line, p.col()
 	switch c := p.data[p.pos]; {
 	case c == '{':
 		v.Kind = KindObject
@@ -252,13 +259,32 @@ func (p *parser) object(v *Value, depth int) error {
 		if err != nil {
 			return err
 		}
-		if seen == nil {
-			seen = make(map[string]struct{}, 8)
+		// Small objects are scanned; large ones switch to a set.
+		dup := false
+		if seen != nil {
+			_, dup = seen[key]
+			seen[key] = struct{}{}
+		} else {
+			for i := range v.Members {
+				if v.Members[i].Key == key {
+					dup = true
+					break
+				}
+			}
+			if len(v.Members) >= 16 {
+				seen = make(map[string]struct{}, 32)
+				for i := range v.Members {
+					seen[v.Members[i].Key] = struct{}{}
+				}
+				seen[key] = struct{}{}
+			}
 		}
-		if _, dup := seen[key]; dup {
+		if dup {
 			p.duplicates = append(p.duplicates, DuplicateKey{Key: key, Line: m.Line, Col: m.Col})
 		}
-		seen[key] = struct{}{}
+		if v.Members == nil {
+			v.Members = make([]Member, 0, 4)
+		}
 		v.Members = append(v.Members, m)
 		if err := p.skipSpace(); err != nil {
 			return err
