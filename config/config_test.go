@@ -132,7 +132,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name:    "gate key on wrong gate",
 			yaml:    "gates:\n  secrets:\n    severity: high\n",
-			want:    `"severity" applies only to gates critical-vulnerabilities, infrastructure-critical`,
+			want:    `"severity" applies only to gates accessibility, critical-vulnerabilities, sast-findings, dast-findings, infrastructure-critical, kubernetes-policy, terraform-lint, terraform-misconfigurations`,
 			line:    3,
 			column:  5,
 			keyPath: "gates.secrets.severity",

@@ -119,11 +119,21 @@ type Gates struct {
 	CoveragePHIModules      PHICoverageGate  `yaml:"coverage-phi-modules"`
 	UnitTests               CountGate        `yaml:"unit-tests"`
 	MutationScore           MutationGate     `yaml:"mutation-score"`
+	APITests                CountGate        `yaml:"api-tests"`
+	Migrations              CheckGate        `yaml:"migrations"`
+	E2ETests                CountGate        `yaml:"e2e-tests"`
+	Accessibility           SeverityGate     `yaml:"accessibility"`
 	ESLintErrors            CountGate        `yaml:"eslint-errors"`
 	TypeCoverage            PercentGate      `yaml:"type-coverage"`
 	TypeScriptStrict        CheckGate        `yaml:"typescript-strict"`
+	TypeScriptErrors        CountGate        `yaml:"typescript-errors"`
+	Formatting              CountGate        `yaml:"formatting"`
+	GoLintErrors            CountGate        `yaml:"go-lint-errors"`
+	SonarQubeQualityGate    CheckGate        `yaml:"sonarqube-quality-gate"`
 	Secrets                 CountGate        `yaml:"secrets"`
 	CriticalVulnerabilities SeverityGate     `yaml:"critical-vulnerabilities"`
+	SASTFindings            SeverityGate     `yaml:"sast-findings"`
+	DASTFindings            SeverityGate     `yaml:"dast-findings"`
 	Licenses                LicenseGate      `yaml:"licenses"`
 	HIPAACritical           CountGate        `yaml:"hipaa-critical"`
 	PHIExposure             CountGate        `yaml:"phi-exposure"`
@@ -134,6 +144,15 @@ type Gates struct {
 	FHIRConformance         FHIRGate         `yaml:"fhir-conformance"`
 	InfrastructureCritical  SeverityGate     `yaml:"infrastructure-critical"`
 	PSSRestricted           PathCountGate    `yaml:"pss-restricted"`
+	KubernetesSchema        CountGate        `yaml:"kubernetes-schema"`
+	KubernetesPolicy        SeverityGate     `yaml:"kubernetes-policy"`
+	TerraformLint           SeverityGate     `yaml:"terraform-lint"`
+	TerraformMisconfigs     SeverityGate     `yaml:"terraform-misconfigurations"`
+	TerraformDrift          CountGate        `yaml:"terraform-drift"`
+	ImageNonRoot            CheckGate        `yaml:"image-non-root"`
+	ImageMinimal            CountGate        `yaml:"image-minimal"`
+	ImagePolicy             CountGate        `yaml:"image-policy"`
+	ImageSigned             CheckGate        `yaml:"image-signed"`
 	LighthousePerformance   PercentGate      `yaml:"lighthouse-performance"`
 	LighthouseAccessibility PercentGate      `yaml:"lighthouse-accessibility"`
 	ResponseTime            MillisecondsGate `yaml:"response-time"`
@@ -209,6 +228,7 @@ func defaultGates() Gates {
 	on := func(m Mode) GateBase { return GateBase{Enabled: true, Mode: m} }
 	pct := func(t float64) PercentGate { return PercentGate{GateBase: on(Blocking), Threshold: t} }
 	zero := func() CountGate { return CountGate{GateBase: on(Blocking)} }
+	advisoryZero := func() CountGate { return CountGate{GateBase: on(Advisory)} }
 	check := func() CheckGate { return CheckGate{GateBase: on(Blocking)} }
 	return Gates{
 		CoverageLine:   pct(85),
@@ -222,11 +242,24 @@ func defaultGates() Gates {
 		ESLintErrors:     zero(),
 		TypeCoverage:     PercentGate{GateBase: on(Advisory), Threshold: 90},
 		TypeScriptStrict: CheckGate{GateBase: on(Advisory)},
-		Secrets:          zero(),
+		TypeScriptErrors: zero(),
+		Formatting:       advisoryZero(),
+		GoLintErrors:     advisoryZero(),
+		// The quality gate is evaluated only when the sonarqube step is
+		// configured, so blocking applies only to teams that use it.
+		SonarQubeQualityGate: check(),
+		APITests:             zero(),
+		Migrations:           check(),
+		E2ETests:             zero(),
+		// Serious and critical axe violations; "medium" adds moderate ones.
+		Accessibility: SeverityGate{CountGate: advisoryZero(), Severity: "high"},
+		Secrets:       zero(),
 		CriticalVulnerabilities: SeverityGate{
 			CountGate: zero(),
 			Severity:  "critical",
 		},
+		SASTFindings: SeverityGate{CountGate: zero(), Severity: "high"},
+		DASTFindings: SeverityGate{CountGate: zero(), Severity: "high"},
 		Licenses: LicenseGate{
 			CountGate: zero(),
 			Deny:      []SPDXID{"AGPL-1.0-only", "AGPL-1.0-or-later", "AGPL-3.0-only", "AGPL-3.0-or-later", "SSPL-1.0"},
@@ -246,6 +279,18 @@ func defaultGates() Gates {
 			CountGate: zero(),
 			Paths:     []Glob{"**/prod/**", "**/production/**"},
 		},
+		KubernetesSchema: zero(),
+		KubernetesPolicy: SeverityGate{CountGate: zero(), Severity: "high"},
+		// TFLint warnings and errors; notices are left out.
+		TerraformLint:       SeverityGate{CountGate: advisoryZero(), Severity: "medium"},
+		TerraformMisconfigs: SeverityGate{CountGate: zero(), Severity: "high"},
+		TerraformDrift:      advisoryZero(),
+		ImageNonRoot:        check(),
+		ImageMinimal:        advisoryZero(),
+		ImagePolicy:         zero(),
+		// Evaluated only when the sign or verify step runs, which needs a
+		// published image and a cosign key.
+		ImageSigned:             check(),
 		LighthousePerformance:   pct(90),
 		LighthouseAccessibility: pct(95),
 		ResponseTime:            MillisecondsGate{GateBase: on(Blocking), Threshold: 2000},

@@ -26,6 +26,7 @@ const (
 	CategoryPHI            Category = "phi"
 	CategoryHIPAA          Category = "hipaa"
 	CategoryFHIR           Category = "fhir"
+	CategoryContainer      Category = "container"
 	CategoryOther          Category = "other"
 )
 
@@ -52,6 +53,9 @@ var toolCategories = []struct {
 	{ToolKube, CategoryInfrastructure},
 	{ToolTerraform, CategoryInfrastructure},
 	{"checkov", CategoryInfrastructure},
+	// conftest-image must come before conftest: the first match wins.
+	{ToolConftestImage, CategoryContainer},
+	{ToolImageCheck, CategoryContainer},
 	{"tflint", CategoryInfrastructure},
 	{"conftest", CategoryInfrastructure},
 	{ToolPHI, CategoryPHI},
@@ -87,6 +91,46 @@ var findingGates = []struct {
 	}},
 	{"pss-restricted", "hmsci-kube Pod Security Standard findings in the gate's paths", func(p *config.Config, _ Category, f *gates.Finding) bool {
 		return strings.EqualFold(f.Tool, ToolKube) && strings.HasPrefix(f.RuleID, "kube/pss-") && matchesAny(p.Gates.PSSRestricted.Paths, f.Path)
+	}},
+	{"typescript-errors", "tsc diagnostics of category error", func(_ *config.Config, _ Category, f *gates.Finding) bool {
+		return isTool(f, ToolTSC) && f.Severity >= gates.SeverityHigh
+	}},
+	{"formatting", "files that Prettier would reformat", func(_ *config.Config, _ Category, f *gates.Finding) bool {
+		return isTool(f, ToolPrettier)
+	}},
+	{"go-lint-errors", "golangci-lint results of level error", func(_ *config.Config, _ Category, f *gates.Finding) bool {
+		return strings.Contains(strings.ToLower(f.Tool), "golangci-lint") && sarifLevel(f) == "error"
+	}},
+	{"accessibility", "axe violations at or above the policy impact (minor low, moderate medium, serious high, critical critical)", func(p *config.Config, _ Category, f *gates.Finding) bool {
+		return isTool(f, ToolAxe) && f.Severity >= severityOf(p.Gates.Accessibility.Severity)
+	}},
+	{"sast-findings", "Semgrep results at or above the policy severity", func(p *config.Config, _ Category, f *gates.Finding) bool {
+		return strings.Contains(strings.ToLower(f.Tool), "semgrep") && f.Severity >= severityOf(p.Gates.SASTFindings.Severity)
+	}},
+	{"dast-findings", "ZAP alerts at or above the policy risk (low, medium, high)", func(p *config.Config, _ Category, f *gates.Finding) bool {
+		return isTool(f, ToolZAP) && f.Severity >= severityOf(p.Gates.DASTFindings.Severity)
+	}},
+	{"kubernetes-schema", "resources that kubeconform found invalid or could not validate", func(_ *config.Config, _ Category, f *gates.Finding) bool {
+		return isTool(f, ToolKubeconform)
+	}},
+	{"kubernetes-policy", "conftest and hmsci-kube findings on Kubernetes manifests at or above the policy severity", func(p *config.Config, _ Category, f *gates.Finding) bool {
+		return (isTool(f, ToolConftestK8s) || isTool(f, ToolKube)) && f.Severity >= severityOf(p.Gates.KubernetesPolicy.Severity)
+	}},
+	{"terraform-lint", "TFLint results at or above the policy severity (error high, warning medium, notice low)", func(p *config.Config, _ Category, f *gates.Finding) bool {
+		return strings.Contains(strings.ToLower(f.Tool), "tflint") && f.Severity >= severityOf(p.Gates.TerraformLint.Severity)
+	}},
+	{"terraform-misconfigurations", "hmsci-terraform findings and Trivy misconfigurations in Terraform files at or above the policy severity", func(p *config.Config, c Category, f *gates.Finding) bool {
+		terraform := isTool(f, ToolTerraform) || strings.Contains(strings.ToLower(f.Tool), "trivy") && c == CategoryInfrastructure && isTerraformFile(f.Path)
+		return terraform && f.Severity >= severityOf(p.Gates.TerraformMisconfigs.Severity)
+	}},
+	{"terraform-drift", "Terraform directories whose plan shows changes or failed", func(_ *config.Config, _ Category, f *gates.Finding) bool {
+		return isTool(f, ToolTerraformDrift)
+	}},
+	{"image-minimal", "shells and package managers in the final image", func(_ *config.Config, _ Category, f *gates.Finding) bool {
+		return isTool(f, ToolImageCheck) && (f.RuleID == RuleImageShell || f.RuleID == RuleImagePackageManager)
+	}},
+	{"image-policy", "conftest failures on the image configuration", func(_ *config.Config, _ Category, f *gates.Finding) bool {
+		return isTool(f, ToolConftestImage) && f.Severity >= gates.SeverityHigh
 	}},
 	{"fhir-conformance", "hmsci-fhir errors in the gate's blocking paths", func(p *config.Config, c Category, f *gates.Finding) bool {
 		paths := p.Gates.FHIRConformance.Paths
@@ -191,6 +235,8 @@ type Tally struct {
 	Total int
 	// Tools lists the tools whose findings or reports were added.
 	Tools []string
+	// seen holds the keys of the findings counted for dedupedGates.
+	seen map[string]map[string]bool
 }
 
 // NewTally returns an empty tally for the policy. root is the absolute
@@ -220,9 +266,40 @@ func (t *Tally) Add(f *gates.Finding) {
 		if !fg.match(t.policy, c, f) {
 			continue
 		}
+		if dedupedGates[fg.gate] && !t.firstSighting(fg.gate, f) {
+			continue
+		}
 		t.Counts[fg.gate]++
 		t.keepWorst(fg.gate, f)
 	}
+}
+
+// dedupedGates are the finding gates that count a finding reported by
+// several reports once. Trivy reports the same Terraform misconfiguration
+// from "trivy fs" (with the misconfig scanner) and from "trivy config".
+var dedupedGates = map[string]bool{"terraform-misconfigurations": true}
+
+// findingKey identifies a finding across reports of the same tool family:
+// rule, path, line and column.
+func findingKey(f *gates.Finding) string {
+	return fmt.Sprintf("%s\x00%s\x00%d\x00%d", strings.ToUpper(f.RuleID), f.Path, f.Line, f.Column)
+}
+
+// firstSighting records f for a deduplicated gate and reports whether it
+// was not seen before.
+func (t *Tally) firstSighting(gate string, f *gates.Finding) bool {
+	if t.seen == nil {
+		t.seen = map[string]map[string]bool{}
+	}
+	if t.seen[gate] == nil {
+		t.seen[gate] = map[string]bool{}
+	}
+	key := findingKey(f)
+	if t.seen[gate][key] {
+		return false
+	}
+	t.seen[gate][key] = true
+	return true
 }
 
 func (t *Tally) keepWorst(gate string, f *gates.Finding) {
@@ -258,8 +335,26 @@ func (t *Tally) Merge(o *Tally) {
 	}
 	for gate, n := range o.Counts {
 		t.Counts[gate] += n
+		for key := range o.seen[gate] {
+			if t.seen[gate][key] {
+				t.Counts[gate]-- // counted in both tallies
+			}
+		}
 		for i := range o.Worst[gate] {
-			t.keepWorst(gate, &o.Worst[gate][i])
+			w := &o.Worst[gate][i]
+			if dedupedGates[gate] && t.seen[gate][findingKey(w)] {
+				continue
+			}
+			t.keepWorst(gate, w)
+		}
+		for key := range o.seen[gate] {
+			if t.seen == nil {
+				t.seen = map[string]map[string]bool{}
+			}
+			if t.seen[gate] == nil {
+				t.seen[gate] = map[string]bool{}
+			}
+			t.seen[gate][key] = true
 		}
 	}
 }

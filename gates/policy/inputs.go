@@ -84,6 +84,11 @@ type Analysis struct {
 	Ratios map[string]Ratio
 	// Checks are yes/no results keyed by the Check constants.
 	Checks map[string]Check
+	// Unmeasured maps Ratio or Check keys that the tool could not
+	// measure to the reason, such as "the project has no migration
+	// scripts". A gate that reads such a key is not evaluated and shows
+	// the reason.
+	Unmeasured map[string]string
 	// Source names what was analyzed, such as "src/" or a report path.
 	Source string
 }

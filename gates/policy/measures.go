@@ -217,13 +217,19 @@ func measurePHICoverage(e *evaluation, s config.GateSetting) measurement {
 }
 
 func measureTests(e *evaluation, _ config.GateSetting) measurement {
+	return e.measureJUnit(nil, "no JUnit XML report")
+}
+
+// measureJUnit counts failed and errored test cases in the JUnit reports
+// whose path matches include (every JUnit report when include is nil).
+func (e *evaluation) measureJUnit(include func(reportPath string) bool, missing string) measurement {
 	var (
 		total, failing int
 		names          []string
 		paths          []string
 	)
 	for _, rep := range e.in.Reports {
-		if rep.Tests == nil {
+		if rep.Tests == nil || include != nil && !include(rep.Path) {
 			continue
 		}
 		paths = append(paths, rep.Path)
@@ -246,7 +252,7 @@ func measureTests(e *evaluation, _ config.GateSetting) measurement {
 		}
 	}
 	if paths == nil {
-		return measurement{missing: "no JUnit XML report"}
+		return measurement{missing: missing}
 	}
 	m := measurement{
 		ok:       true,
@@ -332,6 +338,9 @@ func measureRatio(tool, key string) func(*evaluation, config.GateSetting) measur
 			if a.Tool != tool {
 				continue
 			}
+			if reason, unmeasured := a.Unmeasured[key]; unmeasured {
+				return measurement{missing: fmt.Sprintf("%s did not measure %s: %s", tool, key, reason)}
+			}
 			r, ok := a.Ratios[key]
 			if !ok {
 				continue
@@ -358,6 +367,9 @@ func measureCheck(tool, key string) func(*evaluation, config.GateSetting) measur
 		for _, a := range e.in.Analyses {
 			if a.Tool != tool {
 				continue
+			}
+			if reason, unmeasured := a.Unmeasured[key]; unmeasured {
+				return measurement{missing: fmt.Sprintf("%s did not measure %s: %s", tool, key, reason)}
 			}
 			c, ok := a.Checks[key]
 			if !ok {
