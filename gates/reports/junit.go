@@ -162,8 +162,12 @@ type suiteInfo struct {
 
 func junitCase(s *xmlStream, e xml.StartElement, suites []suiteInfo) (TestCase, error) {
 	tc := TestCase{Status: TestPassed}
-	tc.Name, _ = attr(e, "name")
-	tc.Classname, _ = attr(e, "classname")
+	// jest-junit joins an empty describe title and the test title with a
+	// space, so top-level tests start with one.
+	name, _ := attr(e, "name")
+	classname, _ := attr(e, "classname")
+	tc.Name = strings.TrimSpace(name)
+	tc.Classname = strings.TrimSpace(classname)
 	tc.File, _ = attr(e, "file")
 	if len(suites) > 0 {
 		inner := suites[len(suites)-1]

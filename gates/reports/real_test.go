@@ -24,11 +24,15 @@ var realReports = []struct {
 	format Format
 }{
 	{"eslint.sarif", FormatSARIF},
+	{"eslint-ts.sarif", FormatSARIF},
 	{"gosec.sarif", FormatSARIF},
 	{"gitleaks.sarif", FormatSARIF},
 	{"golangci-lint.sarif", FormatSARIF},
 	{"lcov.info", FormatLCOV},
 	{"gcc-lcov.info", FormatLCOV},
+	{"lcov-ts.info", FormatLCOV},
+	{"cobertura-ts.xml", FormatCobertura},
+	{"junit-jest-ts.xml", FormatJUnit},
 	{"cobertura-coverage.xml", FormatCobertura},
 	{"gcovr-cobertura.xml", FormatCobertura},
 	{"coverage.out", FormatCoverprofile},
@@ -125,6 +129,23 @@ func TestLCOVAgreesWithLcovSummary(t *testing.T) {
 
 // The C sample's tracefile comes from lcov --capture over gcov data, so its
 // BRDA lines use "-" for branches whose block never ran.
+func TestTypeScriptCoverageAgreesWithLcovSummary(t *testing.T) {
+	lcov := parseReal(t, "lcov-ts.info").Coverage
+	lines := toolNumber(t, "lcov-ts-summary.txt", regexp.MustCompile(`lines\.+: ([\d.]+)% \((\d+) of (\d+) lines\)`))
+	branches := toolNumber(t, "lcov-ts-summary.txt", regexp.MustCompile(`branches\.+: ([\d.]+)% \((\d+) of (\d+) branches\)`))
+	totals := lcov.Totals()
+	assert.Equal(t, CoverageTotals{Files: 1, LinesHit: int(lines[1]), LinesFound: int(lines[2]), BranchesHit: int(branches[1]), BranchesFound: int(branches[2])}, totals)
+	linePct, _ := totals.LinePercent()
+	branchPct, _ := totals.BranchPercent()
+	assertAgrees(t, lines[0], linePct, "lines")
+	assertAgrees(t, branches[0], branchPct, "branches")
+
+	// Coverage is mapped back to the TypeScript source.
+	assert.Equal(t, "src/phi/consent.ts", lcov.Files[0].Path)
+	cob := parseReal(t, "cobertura-ts.xml").Coverage
+	assert.Equal(t, lcov.Files, cob.Files)
+}
+
 func TestGCCLCOVAgreesWithLcovSummary(t *testing.T) {
 	cov := parseReal(t, "gcc-lcov.info").Coverage
 	totals := cov.Totals()
@@ -263,6 +284,7 @@ func TestJUnitRealFlavours(t *testing.T) {
 		{"junit-jest.xml", TestCounts{Total: 10, Passed: 8, Failed: 1, Skipped: 1}, "waitMinutes level 3 waits 30 minutes", "test/wait.failing.test.js", "Error: expect(received).toBe(expected) // Object.is equality"},
 		{"junit-go.xml", TestCounts{Total: 6, Passed: 4, Failed: 1, Skipped: 1}, "TestOccupancyRounding", "", "Failed"},
 		{"junit-playwright.xml", TestCounts{Total: 3, Passed: 1, Failed: 1, Skipped: 1}, "board shows five free beds", "", "expect(locator).toHaveText(expected) failed"},
+		{"junit-jest-ts.xml", TestCounts{Total: 5, Passed: 3, Failed: 1, Skipped: 1}, "expired grant still allows sharing", "test/consent.test.ts", "Error: expect(received).toBe(expected) // Object.is equality"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -372,6 +394,7 @@ func TestSARIFRealLogs(t *testing.T) {
 		severity map[gates.Severity]int
 	}{
 		{"eslint.sarif", "ESLint", 3, map[string]int{"error": 2, "warning": 1}, map[gates.Severity]int{gates.SeverityHigh: 2, gates.SeverityMedium: 1}},
+		{"eslint-ts.sarif", "ESLint", 3, map[string]int{"error": 2, "warning": 1}, map[gates.Severity]int{gates.SeverityHigh: 2, gates.SeverityMedium: 1}},
 		{"gosec.sarif", "gosec", 4, map[string]int{"error": 4}, map[gates.Severity]int{gates.SeverityHigh: 4}},
 		// gitleaks sets no level, so the SARIF default "warning" applies.
 		{"gitleaks.sarif", "gitleaks", 1, map[string]int{"warning": 1}, map[gates.Severity]int{gates.SeverityMedium: 1}},
