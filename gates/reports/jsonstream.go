@@ -233,14 +233,14 @@ func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 func (s *jsonStream) more() bool { return s.dec.More() }
 
 // expectDelim reads one token and fails unless it is want.
-func (s *jsonStream) expectDelim(want json.Delim, what string) error {
+func (s *jsonStream) expectDelim(want json.Delim, description string) error {
 	off := s.firstByte()
 	tok, err := s.token()
 	if err != nil {
 		return err
 	}
 	if d, ok := tok.(json.Delim); !ok || d != want {
-		return s.errorAt(off, tokenText(tok), fmt.Errorf("invalid %s: expected %q", what, string(want)))
+		return s.errorAt(off, tokenText(tok), fmt.Errorf("invalid %s: expected %q", description, string(want)))
 	}
 	return nil
 }
@@ -265,8 +265,8 @@ func (s *jsonStream) key() (string, bool, error) {
 // object reads a JSON object key by key, calling field with each key and
 // the offset where its value starts. field must consume the value, by
 // decoding or skipping it.
-func (s *jsonStream) object(what string, field func(key string, off int64) error) error {
-	if err := s.expectDelim('{', what); err != nil {
+func (s *jsonStream) object(description string, field func(key string, off int64) error) error {
+	if err := s.expectDelim('{', description); err != nil {
 		return err
 	}
 	for {

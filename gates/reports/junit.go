@@ -190,7 +190,13 @@ func junitCase(s *xmlStream, e xml.StartElement, suites []suiteInfo) (TestCase, 
 // applyOutcome records a failure, error or skipped child. A failure or
 // error outranks a skip, and the first failure or error wins.
 func applyOutcome(tc *TestCase, name string, e xml.StartElement) {
-	status := map[string]string{"failure": TestFailed, "error": TestErrored, "skipped": TestSkipped}[name]
+	status := TestSkipped
+	switch name {
+	case "failure":
+		status = TestFailed
+	case "error":
+		status = TestErrored
+	}
 	if status == TestSkipped && tc.Status != TestPassed {
 		return
 	}
