@@ -56,9 +56,13 @@ type Options struct {
 	// OSVOffline makes osv-scanner use its local database from the
 	// hmsci/osv-db cache volume instead of the osv.dev API.
 	OSVOffline bool
-	// GoVulnDB is the govulncheck database URL, such as file:///vulndb for a
-	// mounted mirror (default: govulncheck's own default).
+	// GoVulnDB is the govulncheck database URL, such as an internal mirror
+	// of vuln.go.dev (default: govulncheck's own default).
 	GoVulnDB string
+	// GoVulnDBDir is a copy of the Go vulnerability database (the
+	// index/ and ID/ tree of vuln.go.dev). It wins over GoVulnDB and lets
+	// govulncheck run with no network.
+	GoVulnDBDir *dagger.Directory
 	// SemgrepConfig is the semgrep --config value (default: .semgrep.yml,
 	// .semgrep.yaml or .semgrep/ in the source).
 	SemgrepConfig string

@@ -83,6 +83,7 @@ func fullOptions(client *dagger.Client) Options {
 		BuildArgs:        map[string]string{"NODE_ENV": "production"},
 		BuildSecrets:     []*dagger.Secret{secret("npm-build-token")},
 		VUs:              250,
+		GoVulnDBDir:      client.Directory().WithNewDirectory("vulndb/index"),
 	}
 }
 
@@ -149,7 +150,8 @@ var queryCases = map[string]queryCase{
 	"gitleaks": {want: []string{q("gitleaks", "dir", ".", "--report-format", "sarif", "--report-path", "/hmsci/reports/gitleaks.sarif", "--redact")}},
 	"osv-scanner": {want: []string{q("/osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
 		"--output-file", "/hmsci/reports/osv-scanner.sarif", "--offline-vulnerabilities")}, caches: []string{CacheOSVDB}},
-	"govulncheck": {want: []string{q("go", "tool", "govulncheck", "-format", "sarif", "./..."),
+	"govulncheck": {want: []string{q("go", "tool", "govulncheck", "-db", "file:///hmsci/vulndb", "-format", "sarif", "./..."),
+		`path:"/hmsci/vulndb"`,
 		`redirectStdout:"/hmsci/reports/govulncheck.sarif"`}, caches: []string{CacheGoMod, CacheGoBuild}},
 	"zap": {want: []string{q("zap-baseline.py", "-t", "http://app:3000", "-J", "zap.json", "-I"), `alias:"app"`,
 		`ghcr.io/zaproxy/zaproxy:2.16.0`}},

@@ -163,6 +163,8 @@ var OSVScanner = toolStep{
 const (
 	govulncheckPath    = "golang.org/x/vuln/cmd/govulncheck"
 	govulncheckVersion = "v1.1.4"
+	// goVulnDBPath is the mount point of Options.GoVulnDBDir.
+	goVulnDBPath = "/hmsci/vulndb"
 )
 
 // Govulncheck reports known vulnerabilities that the Go code reaches.
@@ -196,7 +198,11 @@ var Govulncheck = toolStep{
 		if !env.Detection.HasGoTool(govulncheckPath) {
 			args = []string{"go", "run", govulncheckPath + "@" + govulncheckVersion}
 		}
-		if env.Options.GoVulnDB != "" {
+		switch {
+		case env.Options.GoVulnDBDir != nil:
+			ctr = ctr.WithMountedDirectory(goVulnDBPath, env.Options.GoVulnDBDir)
+			args = append(args, "-db", "file://"+goVulnDBPath)
+		case env.Options.GoVulnDB != "":
 			args = append(args, "-db", env.Options.GoVulnDB)
 		}
 		args = append(args, "-format", "sarif", "./...")
