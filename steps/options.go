@@ -53,9 +53,13 @@ type Options struct {
 	TrivyDBRepository string
 	// TrivySeverities limits Trivy results (default all severities).
 	TrivySeverities string
-	// OSVOffline makes osv-scanner use its local database from the
-	// hmsci/osv-db cache volume instead of the osv.dev API.
+	// OSVOffline makes osv-scanner match against local databases instead of
+	// the osv.dev API, downloading them into the hmsci/osv-db cache volume.
 	OSVOffline bool
+	// OSVDatabaseDir is a copy of osv-scanner's database cache
+	// (osv-scanner/ECOSYSTEM/all.zip). It implies OSVOffline and needs no
+	// network at all.
+	OSVDatabaseDir *dagger.Directory
 	// GoVulnDB is the govulncheck database URL, such as an internal mirror
 	// of vuln.go.dev (default: govulncheck's own default).
 	GoVulnDB string

@@ -118,11 +118,15 @@ var Gitleaks = toolStep{
 	},
 }
 
-// osvCachePath holds osv-scanner's offline databases.
-const osvCachePath = "/root/.cache/osv-scanner"
+// osvCachePath is osv-scanner's database cache inside the container, set
+// through OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY.
+const osvCachePath = "/root/.cache/osv-db"
 
 // OSVScanner checks the lockfiles against the OSV database: online through
-// the osv.dev API, or offline from databases kept in the hmsci/osv-db cache.
+// the osv.dev API, offline from databases downloaded into the hmsci/osv-db
+// cache, or offline from a database directory given in the options.
+// osv-scanner v2.0.2 downloads databases only from its own fixed host, so
+// air-gapped sites copy them in with OSVDatabaseDir.
 var OSVScanner = toolStep{
 	spec: Spec{
 		Name:        "osv-scanner",
@@ -130,7 +134,7 @@ var OSVScanner = toolStep{
 		Description: "osv-scanner dependency vulnerabilities",
 		ImageKey:    ImageOSVScanner,
 		Command: []string{"/osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
-			"--output-file", reportPath("osv-scanner.sarif"), "."},
+			"--output", reportPath("osv-scanner.sarif"), "."},
 		Reports:    []string{"osv-scanner.sarif"},
 		Gates:      []string{"critical-vulnerabilities"},
 		ToolSource: "the osv-scanner image",
@@ -148,12 +152,16 @@ var OSVScanner = toolStep{
 		}
 		// The image's binary is /osv-scanner, outside PATH.
 		args := []string{"/osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
-			"--output-file", reportPath("osv-scanner.sarif")}
-		if env.Options.OSVOffline {
-			// NOTE: --local-db-path and the offline flags follow the
-			// osv-scanner v2 documentation; they were not run here.
-			ctr = ctr.WithMountedCache(osvCachePath, env.cache(CacheOSVDB))
-			args = append(args, "--offline-vulnerabilities", "--download-offline-databases", "--local-db-path", osvCachePath)
+			"--output", reportPath("osv-scanner.sarif")}
+		switch {
+		case env.Options.OSVDatabaseDir != nil:
+			ctr = ctr.WithMountedDirectory(osvCachePath, env.Options.OSVDatabaseDir).
+				WithEnvVariable("OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY", osvCachePath)
+			args = append(args, "--offline-vulnerabilities")
+		case env.Options.OSVOffline:
+			ctr = ctr.WithMountedCache(osvCachePath, env.cache(CacheOSVDB)).
+				WithEnvVariable("OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY", osvCachePath)
+			args = append(args, "--offline-vulnerabilities", "--download-offline-databases")
 		}
 		ctr = run(ctr, append(args, ".")...)
 		return env.output(spec, ctr), nil
