@@ -305,7 +305,7 @@ func (r *run) runStep(ctx context.Context, p Phase, s steps.Step) error {
 	}
 	analyzer, native := nativeAnalyzers[spec.Name]
 	if !native && r.env == nil {
-		res.Status, res.Reason = gates.StepNotRun, "no Dagger engine: "+r.opts.NoEngineReason
+		res.Status, res.Reason = gates.StepNotRun, "no Dagger engine"
 		if img, err := steps.NewImages(r.stepOptions()).ResolveStep(spec); err == nil {
 			res.Image = img
 		}
