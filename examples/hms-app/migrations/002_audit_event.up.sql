@@ -9,7 +9,7 @@ CREATE TABLE audit_event (
     resource_type text NOT NULL CHECK (resource_type IN ('Patient', 'Observation', 'AuditEvent')),
     resource_id   text,
     patient_id    text,
-    outcome       text NOT NULL CHECK (outcome IN ('success', 'denied', 'not-found', 'invalid'))
+    outcome       text NOT NULL CHECK (outcome IN ('success', 'denied', 'not-found', 'invalid', 'conflict'))
 );
 CREATE INDEX audit_event_patient_idx ON audit_event (patient_id, event_time DESC);
 CREATE INDEX audit_event_actor_idx ON audit_event (actor_id, event_time DESC);

@@ -201,6 +201,7 @@ describe('patient create and update', () => {
     expect(response.status).toBe(409);
     expect(response.body.issue[0].diagnostics).toBe('version conflict: expected version 7, current version is 1');
     expect(app.logLines.at(-1)).toContain('"route":"/fhir/Patient/:id","status":409');
+    expect(lastAudit()).toMatchObject({ action: 'update', patientId: PATIENT_ID, outcome: 'conflict' });
   });
 
   it('rejects a malformed If-Match with 400', async () => {
@@ -315,6 +316,15 @@ describe('audit trail endpoint', () => {
 });
 
 describe('failures', () => {
+  it('returns 500 when the patient store fails during an update', async () => {
+    app.deps.patients.update = () => Promise.reject(new Error('connection reset'));
+    const response = await call(app, 'PUT', `/fhir/Patient/${PATIENT_ID}`, {
+      role: 'clinician',
+      body: { ...samplePatient(), id: PATIENT_ID },
+    });
+    expect(response.status).toBe(500);
+  });
+
   it('fails the request when the audit store fails, and logs no PHI', async () => {
     await app.close();
     const failing = new MemoryAuditStore();

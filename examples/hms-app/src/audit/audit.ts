@@ -5,7 +5,7 @@ import type { Queryable } from '../db/queryable';
 export type AuditAction = 'read' | 'search' | 'create' | 'update';
 
 /** Result of the access attempt. */
-export type AuditOutcome = 'success' | 'denied' | 'not-found' | 'invalid';
+export type AuditOutcome = 'success' | 'denied' | 'not-found' | 'invalid' | 'conflict';
 
 /** One row of the audit trail: who touched which patient data, when, and with what result. */
 export interface AuditEvent {

@@ -110,24 +110,25 @@ export async function updatePatient(ctx: RequestContext): Promise<Reply> {
   if (patient.id !== id) {
     throw HttpError.of(400, 'invariant', 'resource id does not match the id in the URL');
   }
+  const base = {
+    requestId: ctx.requestId,
+    principal: ctx.principal,
+    action: 'update' as const,
+    resourceType: 'Patient' as const,
+    resourceId: id,
+    patientId: id,
+  };
   let stored: Patient | undefined;
   try {
     stored = await ctx.deps.patients.update(id, patient, expectedVersion);
   } catch (err) {
     if (err instanceof VersionConflictError) {
+      await audit(ctx.deps.auditStore, ctx.deps.now, { ...base, outcome: 'conflict' });
       throw HttpError.of(409, 'conflict', err.message);
     }
     throw err;
   }
-  await audit(ctx.deps.auditStore, ctx.deps.now, {
-    requestId: ctx.requestId,
-    principal: ctx.principal,
-    action: 'update',
-    resourceType: 'Patient',
-    resourceId: id,
-    patientId: id,
-    outcome: stored === undefined ? 'not-found' : 'success',
-  });
+  await audit(ctx.deps.auditStore, ctx.deps.now, { ...base, outcome: stored === undefined ? 'not-found' : 'success' });
   if (stored === undefined) {
     throw HttpError.of(404, 'not-found', 'patient not found; this server does not create patients through PUT');
   }
