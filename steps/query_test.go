@@ -167,7 +167,7 @@ var queryCases = map[string]queryCase{
 		q("trivy", "convert", "--format", "sarif", "--output", "/hmsci/reports/trivy-image.sarif")}, caches: []string{CacheTrivyDB}},
 	"conftest-image": {want: []string{q("conftest", "test", "--policy", "/policies", "--all-namespaces", "--output", "json"),
 		`config.rego`, `package hmsci.image`}},
-	"publish": {want: []string{`crane push /hmsci/image.tar 'registry.hospital.example/hms/app:1.4.2'`,
+	"publish": {want: []string{`tar -xf /hmsci/image.tar -C /tmp/oci`, `crane push /tmp/oci 'registry.hospital.example/hms/app:1.4.2'`,
 		`crane tag 'registry.hospital.example/hms/app:1.4.2' 'staging'`, `crane auth login`,
 		`file(path:"/ko-app/crane")`, `file(path:"/etc/ssl/certs/ca-certificates.crt")`},
 		secretVars: []string{"REGISTRY_PASSWORD"}},

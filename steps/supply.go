@@ -107,7 +107,10 @@ func (env *Env) published() (*dagger.Container, error) {
 	ctr = env.withRegistryLogin(ctr.WithMountedFile(imageTarPath, image.AsTarball()), "crane")
 
 	ref := NormalizeRef(o.ImageRepository) + ":" + o.Version
-	script := "set -e\ncrane push " + imageTarPath + " " + shellQuote(ref) + " > " + reportPath("image-ref.txt")
+	// crane reads a plain file as a docker-save tarball, so the OCI archive
+	// is unpacked and pushed as an OCI layout directory.
+	script := "set -e\nmkdir -p /tmp/oci && tar -xf " + imageTarPath + " -C /tmp/oci\n" +
+		"crane push /tmp/oci " + shellQuote(ref) + " > " + reportPath("image-ref.txt")
 	if o.Tier != "" {
 		script += "\ncrane tag " + shellQuote(ref) + " " + shellQuote(o.Tier)
 	}
@@ -140,7 +143,7 @@ var Publish = toolStep{
 		Phase:       PhaseContainer,
 		Description: "publish image to the registry",
 		ImageKey:    ImageCrane,
-		Command:     []string{"crane", "push", imageTarPath, "REPOSITORY:VERSION"},
+		Command:     []string{"crane", "push", "/tmp/oci", "REPOSITORY:VERSION"},
 		Reports:     []string{"image-ref.txt", "image-tags.txt"},
 		Optional:    true,
 		ToolSource:  "crane from its image, run in the busybox image",
