@@ -1,7 +1,6 @@
 package fhir
 
 import (
-	"encoding/base64"
 	"math/big"
 	"regexp"
 	"strconv"
@@ -158,15 +157,26 @@ func validDay(s string) bool {
 	return err == nil
 }
 
+// validBase64 checks standard base64 with padding, ignoring whitespace,
+// without allocating a decoded copy.
 func validBase64(s string) bool {
-	clean := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
-			return -1
+	n, pad := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\n' || c == '\r' || c == '\t':
+			continue
+		case c == '=':
+			pad++
+		case pad > 0:
+			return false
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
+		default:
+			return false
 		}
-		return r
-	}, s)
-	_, err := base64.StdEncoding.DecodeString(clean)
-	return err == nil
+		n++
+	}
+	return n%4 == 0 && pad <= 2
 }
 
 func (v *validator) checkNumber(val *Value, w walk, code string) {

@@ -175,7 +175,15 @@ func (v *validator) validateObject(obj *Value, w walk, isResource bool) {
 	// Count members per element so that choice variants and
 	// primitive-extension pairs are seen together.
 	var uses []*memberUse
-	byElem := make(map[*elementInfo]*memberUse, len(obj.Members))
+	// Objects are small, so a linear search beats a map here.
+	byElem := func(e *elementInfo) *memberUse {
+		for _, u := range uses {
+			if u.ref.elem == e {
+				return u
+			}
+		}
+		return nil
+	}
 	onlyIDs := true
 	for i := range obj.Members {
 		mb := &obj.Members[i]
@@ -198,10 +206,9 @@ func (v *validator) validateObject(obj *Value, w walk, isResource bool) {
 			v.addAt(SeverityError, "structure", RuleJSON, mb.Line, mb.Col, w.expr, "property %q: a '_' property is only allowed for primitive elements, and %q is of type %s", mb.Key, key, ref.typ.Code)
 			continue
 		}
-		u := byElem[ref.elem]
+		u := byElem(ref.elem)
 		if u == nil {
 			u = &memberUse{ref: ref, key: key, keyLine: mb.Line, keyCol: mb.Col}
-			byElem[ref.elem] = u
 			uses = append(uses, u)
 		} else if u.key != key {
 			v.addAt(SeverityError, "structure", RuleStructure, mb.Line, mb.Col, w.expr, "choice element %s[x] appears as both %q and %q: only one type is allowed", ref.elem.name, u.key, key)
@@ -226,7 +233,7 @@ func (v *validator) validateObject(obj *Value, w walk, isResource bool) {
 	// Cardinality of every child element, in definition order.
 	for _, child := range v.childList(owner, base) {
 		count := 0
-		if u := byElem[child]; u != nil {
+		if u := byElem(child); u != nil {
 			count = u.count()
 		}
 		if count < child.Min {

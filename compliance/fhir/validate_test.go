@@ -333,3 +333,21 @@ func TestReportRenderers(t *testing.T) {
 	assert.Contains(t, text.String(), "a.json:1:")
 	assert.Contains(t, text.String(), "1 files, 1 resources: 0 conformant (0.0 %)")
 }
+
+func TestBase64Check(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"aGVsbG8=", true},
+		{"aGVs\nbG8=", true},
+		{"aGVsbG8", false},
+		{"%%%2@()()", false},
+		{"aGV=sbG8", false},
+		{"aG===", false},
+		{"", true},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, validBase64(tt.in), tt.in)
+	}
+}
