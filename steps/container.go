@@ -13,6 +13,10 @@ import (
 // imageTarPath is the mount point of the built image as an OCI archive.
 const imageTarPath = "/hmsci/image.tar"
 
+// imageLayoutPath is the OCI layout directory unpacked from imageTarPath,
+// for tools that read a layout directory but not an OCI archive.
+const imageLayoutPath = "/tmp/oci"
+
 func skipUnlessDockerfile(d Detection, o Options) (bool, string) {
 	if len(d.Dockerfiles) == 0 && o.Dockerfile == "" {
 		return true, "no Dockerfile in the source"
@@ -161,7 +165,7 @@ var TrivyImage = toolStep{
 		Phase:       PhaseContainer,
 		Description: "trivy image vulnerability scan",
 		ImageKey:    ImageTrivy,
-		Command: []string{"trivy", "image", "--input", imageTarPath, "--format", "json",
+		Command: []string{"trivy", "image", "--input", imageLayoutPath, "--format", "json",
 			"--output", reportPath("trivy-image.json"), "--cache-dir", trivyCachePath},
 		Reports:    []string{"trivy-image.json", "trivy-image.sarif"},
 		Gates:      []string{"critical-vulnerabilities"},
@@ -177,8 +181,11 @@ var TrivyImage = toolStep{
 		if err != nil {
 			return nil, err
 		}
-		ctr = ctr.WithMountedFile(imageTarPath, image.AsTarball())
-		args := append([]string{"trivy", "image", "--input", imageTarPath, "--format", "json",
+		// trivy --input reads a docker-save tarball or an OCI layout
+		// directory, so the OCI archive is unpacked first.
+		ctr = ctr.WithMountedFile(imageTarPath, image.AsTarball()).
+			WithExec([]string{"sh", "-c", "mkdir -p " + imageLayoutPath + " && tar -xf " + imageTarPath + " -C " + imageLayoutPath})
+		args := append([]string{"trivy", "image", "--input", imageLayoutPath, "--format", "json",
 			"--output", reportPath("trivy-image.json")}, common...)
 		ctr = run(ctr, args...)
 		ctr = run(ctr, "trivy", "convert", "--format", "sarif", "--output", reportPath("trivy-image.sarif"), reportPath("trivy-image.json"))

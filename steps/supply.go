@@ -109,8 +109,8 @@ func (env *Env) published() (*dagger.Container, error) {
 	ref := NormalizeRef(o.ImageRepository) + ":" + o.Version
 	// crane reads a plain file as a docker-save tarball, so the OCI archive
 	// is unpacked and pushed as an OCI layout directory.
-	script := "set -e\nmkdir -p /tmp/oci && tar -xf " + imageTarPath + " -C /tmp/oci\n" +
-		"crane push /tmp/oci " + shellQuote(ref) + " > " + reportPath("image-ref.txt")
+	script := "set -e\nmkdir -p " + imageLayoutPath + " && tar -xf " + imageTarPath + " -C " + imageLayoutPath + "\n" +
+		"crane push " + imageLayoutPath + " " + shellQuote(ref) + " > " + reportPath("image-ref.txt")
 	if o.Tier != "" {
 		script += "\ncrane tag " + shellQuote(ref) + " " + shellQuote(o.Tier)
 	}
@@ -143,7 +143,7 @@ var Publish = toolStep{
 		Phase:       PhaseContainer,
 		Description: "publish image to the registry",
 		ImageKey:    ImageCrane,
-		Command:     []string{"crane", "push", "/tmp/oci", "REPOSITORY:VERSION"},
+		Command:     []string{"crane", "push", imageLayoutPath, "REPOSITORY:VERSION"},
 		Reports:     []string{"image-ref.txt", "image-tags.txt"},
 		Optional:    true,
 		ToolSource:  "crane from its image, run in the busybox image",
