@@ -93,7 +93,7 @@ func TestPHIExitCodesAndBaseline(t *testing.T) {
 	assert.Equal(t, 0, code, "every finding is in the baseline: %s", stderr)
 	assert.Contains(t, stdout, "0 blocking")
 
-	// Synthetic findings block only when the policy says so.
+	// Synthetic findings block only when the policy enables it.
 	synth := filepath.Join(root, "synth.md")
 	_, _, code = runPHICommand(t, "--policy", noPolicy, synth)
 	assert.Equal(t, 0, code)

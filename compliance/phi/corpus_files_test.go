@@ -77,6 +77,7 @@ func goService(g gen) *corpusFile {
 	f.add("")
 	f.add(fmt.Sprintf(`var buildCommit = "%s"`, g.sha()))
 	f.add(fmt.Sprintf(`var startedAt = time.Unix(%d, 0)`, 1700000000+g.r.IntN(90000000)))
+	f.add("")
 	f.add(fmt.Sprintf(`const prescriberNPI = "%s"`, g.npi()), lNPI)
 	f.add(fmt.Sprintf(`const prescriberDEA = "%s"`, g.dea()), lDEA)
 	f.add(fmt.Sprintf(`const testCard = "%s" // processor sandbox number`, "4242424242424242"), syn(lCard))

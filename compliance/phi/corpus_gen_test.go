@@ -1,8 +1,10 @@
 package phi
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
+	gofmt "go/format"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -271,7 +273,20 @@ func TestGenerateCorpus(t *testing.T) {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, []byte(strings.Join(f.lines, "\n")+"\n"), 0o644); err != nil {
+		content := []byte(strings.Join(f.lines, "\n") + "\n")
+		if strings.HasSuffix(f.path, ".go") {
+			// Labels name lines, so gofmt may change alignment but not the
+			// line count.
+			formatted, err := gofmt.Source(content)
+			if err != nil {
+				t.Fatalf("format %s: %v", f.path, err)
+			}
+			if bytes.Count(formatted, []byte("\n")) != bytes.Count(content, []byte("\n")) {
+				t.Fatalf("gofmt changed the line count of %s: write the generator's lines gofmt-clean", f.path)
+			}
+			content = formatted
+		}
+		if err := os.WriteFile(p, content, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		labels = append(labels, f.labels...)

@@ -12,7 +12,7 @@ type jsonFrame struct {
 	key     string // key under which the frame sits in its parent
 	isArray bool
 	// resourceType and system are the frame's own "resourceType" and
-	// "system" string members, which say what a FHIR element is.
+	// "system" string members, which identify what a FHIR element is.
 	resourceType string
 	system       string
 	// typeAt is the offset of the resourceType value.

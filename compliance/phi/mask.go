@@ -91,10 +91,10 @@ func maskAllBytes(b []byte) string {
 	return string(b)
 }
 
-// fingerprint identifies a finding across runs without encoding its value:
-// a hash of the value itself could be reversed by trying every SSN, so the
-// fingerprint uses the rule, the path, the masked value and how many equal
-// masked values of the same rule came before it in the file.
+// fingerprint identifies a finding across runs without encoding its value,
+// because a hash of the value could be reversed by trying every SSN. It
+// hashes the rule, the path, the masked value and the number of equal
+// masked values of the same rule before it in the file.
 func fingerprint(rule, path, masked string, occurrence int) string {
 	h := sha256.New()
 	h.Write([]byte("hmsci-phi/v1\x00" + rule + "\x00" + path + "\x00" + masked + "\x00" + strconv.Itoa(occurrence)))

@@ -95,14 +95,14 @@ type sarifArtifact struct {
 }
 
 type sarifRegion struct {
-	StartLine   int          `json:"startLine,omitempty"`
-	StartColumn int          `json:"startColumn,omitempty"`
-	EndLine     int          `json:"endLine,omitempty"`
-	EndColumn   int          `json:"endColumn,omitempty"`
-	Snippet     *sarifSnipet `json:"snippet,omitempty"`
+	StartLine   int           `json:"startLine,omitempty"`
+	StartColumn int           `json:"startColumn,omitempty"`
+	EndLine     int           `json:"endLine,omitempty"`
+	EndColumn   int           `json:"endColumn,omitempty"`
+	Snippet     *sarifSnippet `json:"snippet,omitempty"`
 }
 
-type sarifSnipet struct {
+type sarifSnippet struct {
 	Text string `json:"text"`
 }
 
@@ -142,7 +142,7 @@ func RenderSARIF(w io.Writer, rep *Report) error {
 		if f.Line > 0 {
 			loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line, StartColumn: f.Column, EndLine: f.EndLine, EndColumn: f.EndColumn}
 			if f.Snippet != "" {
-				loc.PhysicalLocation.Region.Snippet = &sarifSnipet{Text: f.Snippet}
+				loc.PhysicalLocation.Region.Snippet = &sarifSnippet{Text: f.Snippet}
 			}
 		}
 		res.Locations = []sarifLocation{loc}

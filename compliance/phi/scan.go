@@ -97,7 +97,7 @@ func (s *fileScan) lineAt(off int) int {
 	return s.lineNo
 }
 
-// format is how a file is parsed.
+// format is the parser a file goes through.
 type format uint8
 
 const (

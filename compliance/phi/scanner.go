@@ -43,7 +43,7 @@ type Options struct {
 	SyntheticBlocking bool
 }
 
-// SkipReason says why a file was not scanned.
+// SkipReason is the reason a file was not scanned.
 type SkipReason string
 
 // Skip reasons counted in Report.Skipped.
@@ -60,7 +60,8 @@ type Report struct {
 	// Findings are sorted by path, line and column. Suppressed findings
 	// are included with Suppressed set.
 	Findings []gates.Finding `json:"findings"`
-	// Skipped counts skipped files by reason.
+	// Skipped counts skipped files by reason. Vendored counts directories,
+	// because their files are not walked.
 	Skipped      map[SkipReason]int `json:"skipped"`
 	FilesScanned int                `json:"filesScanned"`
 	BytesScanned int64              `json:"bytesScanned"`

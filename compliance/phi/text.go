@@ -1,16 +1,17 @@
 package phi
 
-// Line scanning: one pass over the bytes of a line collects keyword hits
-// and candidate tokens (digit runs, upper-case alphanumeric words, e-mail
-// addresses); validators run only on candidates, and context (a key that
-// owns the value, or a keyword close by) decides the context-only rules.
+// Line scanning makes one pass over the bytes of a line and collects
+// keyword hits and candidate tokens: digit runs, upper-case alphanumeric
+// words and e-mail addresses. Validators run only on candidates. Context,
+// meaning a key that owns the value or a keyword close by, decides the
+// context-only rules.
 
 // kwHit is a keyword found in a line.
 type kwHit struct {
 	start, end int
 	kinds      kind
-	// valueStart is where the value of "key: value" or "key=value" begins,
-	// or -1 when the keyword is not used as a key.
+	// valueStart is the offset of the value in "key: value" or
+	// "key=value", or -1 when the keyword is not used as a key.
 	valueStart int
 }
 
@@ -53,7 +54,8 @@ const (
 
 // scanLine scans data[start:end], one line or one structured value.
 // keyKinds are the categories of the key or column that owns the whole span
-// (0 for free text); patientCtx says the span is inside a patient record.
+// (0 for free text). patientCtx is set when the span is inside a patient
+// record.
 func (s *fileScan) scanLine(start, end int, keyKinds kind, patientCtx bool) {
 	ls := &s.ls
 	ls.kws = ls.kws[:0]

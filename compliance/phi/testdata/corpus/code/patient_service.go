@@ -66,6 +66,7 @@ var fixturePatients = []Patient{
 
 var buildCommit = "057583637e70c4ccaa7fb573ae74f7839b1cb3b5"
 var startedAt = time.Unix(1781803545, 0)
+
 const prescriberNPI = "1706511304"
 const prescriberDEA = "AK6410170"
 const testCard = "4242424242424242" // processor sandbox number
