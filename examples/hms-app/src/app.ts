@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { audit } from './audit/audit';
+import { audit, type AuditAction } from './audit/audit';
 import { operationalRoutes } from './audit/handlers';
 import { can, type Principal } from './auth/rbac';
 import { HttpError, operationOutcome } from './http/errors';
@@ -19,6 +19,9 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; frame-ancestors 'none'",
 };
+
+/** Audit action recorded when a request is rejected before its handler runs. */
+const DENIED_ACTIONS: Readonly<Record<Route['method'], AuditAction>> = { GET: 'read', POST: 'create', PUT: 'update' };
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
 
@@ -56,7 +59,7 @@ async function authorize(route: Route, req: IncomingMessage, requestId: string, 
     await audit(deps.auditStore, deps.now, {
       requestId,
       principal,
-      action: route.method === 'GET' ? 'read' : 'create',
+      action: DENIED_ACTIONS[route.method],
       resourceType: route.auditAs,
       outcome: 'denied',
     });

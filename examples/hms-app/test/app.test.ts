@@ -92,7 +92,11 @@ describe('access control', () => {
     const response = await call(app, method, path, { role });
     expect(response.status).toBe(403);
     expect(response.body.issue[0].diagnostics).toContain(`role ${role} lacks permission`);
-    expect(lastAudit()).toMatchObject({ actorRole: role, outcome: 'denied', action: method === 'GET' ? 'read' : 'create' });
+    expect(lastAudit()).toMatchObject({
+      actorRole: role,
+      outcome: 'denied',
+      action: { GET: 'read', POST: 'create', PUT: 'update' }[method],
+    });
   });
 
   it('allows the health probes without a token', async () => {
