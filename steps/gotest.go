@@ -22,7 +22,7 @@ var GoTest = toolStep{
 		ImageKey:    ImageGo,
 		Command:     []string{"go", "test", "-json", "-covermode=atomic", "-coverprofile=" + reportPath("coverage.out"), "./..."},
 		Reports:     []string{"coverage.out", "go-test.json", "go-test.junit.xml"},
-		Gates:       []string{"coverage-line", "coverage-phi", "unit-tests"},
+		Gates:       []string{"coverage-line", "coverage-phi-modules", "unit-tests"},
 		ToolSource:  "the golang image; go-junit-report from a go.mod tool directive (or go run with runtime downloads)",
 		Skip: func(d Detection, o Options) (bool, string) {
 			if skip, reason := skipUnlessGo(d, o); skip {

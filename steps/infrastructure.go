@@ -160,7 +160,7 @@ var ConftestK8s = toolStep{
 		Command: []string{"conftest", "test", "--policy", "policy", "--all-namespaces", "--output", "json",
 			"--no-color", "DIRS"},
 		Reports:    []string{"conftest-k8s.json"},
-		Gates:      []string{"kubernetes-policy"},
+		Gates:      []string{"kubernetes-policy", "infrastructure-critical"},
 		ToolSource: "the conftest image; Rego from the source",
 		Skip: func(d Detection, o Options) (bool, string) {
 			if skip, reason := skipUnlessKubernetes(d, o); skip {
@@ -223,7 +223,7 @@ var TFLint = toolStep{
 		ImageKey:    ImageTFLint,
 		Command:     []string{"tflint", "--recursive", "--format", "sarif", "--no-color"},
 		Reports:     []string{"tflint.sarif"},
-		Gates:       []string{"terraform-lint"},
+		Gates:       []string{"terraform-lint", "infrastructure-critical"},
 		ToolSource:  "the tflint image (plugins only with runtime downloads)",
 		Skip:        skipUnlessTerraform,
 	},
@@ -253,7 +253,7 @@ var TrivyConfig = toolStep{
 		Command: []string{"trivy", "config", "--format", "sarif", "--output", reportPath("trivy-config.sarif"),
 			"--cache-dir", trivyCachePath, "--exit-code", "0", "."},
 		Reports:    []string{"trivy-config.sarif"},
-		Gates:      []string{"terraform-misconfigurations"},
+		Gates:      []string{"terraform-misconfigurations", "infrastructure-critical"},
 		ToolSource: "the trivy image (built-in checks)",
 		Skip:       skipUnlessTerraform,
 	},

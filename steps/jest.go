@@ -15,7 +15,7 @@ var Jest = toolStep{
 		ImageKey:    ImageNode,
 		Command:     jestArgs(DefaultWorkers),
 		Reports:     []string{"jest.junit.xml", "coverage/lcov.info", "coverage/cobertura-coverage.xml"},
-		Gates:       []string{"coverage-line", "coverage-branch", "coverage-phi", "unit-tests"},
+		Gates:       []string{"coverage-line", "coverage-branch", "coverage-phi-modules", "unit-tests"},
 		ToolSource:  "jest and jest-junit from the project's lockfile",
 		Skip: func(d Detection, o Options) (bool, string) {
 			if skip, reason := skipUnlessDependency("jest")(d, o); skip {
@@ -63,7 +63,7 @@ var Vitest = toolStep{
 		ImageKey:    ImageNode,
 		Command:     vitestArgs(DefaultWorkers),
 		Reports:     []string{"vitest.junit.xml", "coverage/lcov.info", "coverage/cobertura-coverage.xml"},
-		Gates:       []string{"coverage-line", "coverage-branch", "coverage-phi", "unit-tests"},
+		Gates:       []string{"coverage-line", "coverage-branch", "coverage-phi-modules", "unit-tests"},
 		ToolSource:  "vitest and its coverage provider from the project's lockfile",
 		Skip: func(d Detection, o Options) (bool, string) {
 			if skip, reason := skipUnlessDependency("vitest")(d, o); skip {

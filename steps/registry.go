@@ -23,13 +23,13 @@ var (
 	KubePolicy = nativeStep{spec: Spec{
 		Name: "kube-policy", Phase: PhaseInfrastructure, Description: "kubernetes pod security and RBAC checks",
 		Command: []string{"(in process) Kubernetes policy checks"}, Reports: []string{"kube-policy.sarif"},
-		Gates: []string{"kubernetes-policy"}, Native: true, ToolSource: "hmsci",
+		Gates: []string{"pss-restricted", "kubernetes-policy", "infrastructure-critical"}, Native: true, ToolSource: "hmsci",
 		Skip: skipUnlessKubernetes,
 	}}
 	TerraformPolicy = nativeStep{spec: Spec{
 		Name: "terraform-policy", Phase: PhaseInfrastructure, Description: "terraform HIPAA safeguard checks",
 		Command: []string{"(in process) Terraform policy checks"}, Reports: []string{"terraform-policy.sarif"},
-		Gates: []string{"terraform-misconfigurations"}, Native: true, ToolSource: "hmsci",
+		Gates: []string{"terraform-misconfigurations", "infrastructure-critical"}, Native: true, ToolSource: "hmsci",
 		Skip: skipUnlessTerraform,
 	}}
 )
