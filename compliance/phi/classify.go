@@ -1,6 +1,9 @@
 package phi
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // Context strength of a category for one value.
 const (
@@ -176,7 +179,10 @@ func (s *fileScan) classifyNumber(t *numTok, keyKinds kind) {
 	// Payment card: 12-19 digits, one group or groups of 3-6 digits.
 	if plain && n >= 12 && n <= 19 && (len(g) == 1 || len(g) >= 3 && sepsUniform(t.seps, " -") && groupsWithin(g, 3, 6)) {
 		cardCtx := s.context(kCard, t.start, t.end, keyKinds)
-		if luhnValid(d) && cardBrand(d) != "" && (len(g) > 1 || cardCtx > ctxNone || n == 15 || n == 16) {
+		// An ungrouped number in running text or code needs a card keyword:
+		// long constants and test vectors pass the Luhn check one time in ten.
+		grouped := len(g) > 1
+		if luhnValid(d) && cardBrand(d) != "" && (grouped || cardCtx > ctxNone || s.structured && (n == 15 || n == 16)) {
 			synthetic := cardSynthetic(d)
 			s.addHit(hit{rule: RuleCard, start: t.start, end: t.end, value: string(raw),
 				confidence: confidenceFor(cardCtx, 0.95, 0.9, 0.7), synthetic: synthetic, detail: cardBrand(d)})
@@ -228,7 +234,7 @@ func (s *fileScan) classifyNumber(t *numTok, keyKinds kind) {
 			s.addHit(hit{rule: RulePhone, start: t.start, end: t.end, value: string(raw),
 				confidence: confidenceFor(phoneCtx, 0.9, 0.85, 0.6), synthetic: phoneSynthetic(nd)})
 			return
-		case phoneCtx > ctxNone && n >= 7 && n <= 15 && (len(g) >= 2 || t.plus || phoneCtx == ctxKey):
+		case phoneCtx > ctxNone && n >= 7 && n <= 15 && (len(g) >= 2 || t.plus || phoneCtx == ctxKey) && !groupsWithin(g, 1, 2):
 			s.addHit(hit{rule: RulePhone, start: t.start, end: t.end, value: string(raw),
 				confidence: confidenceFor(phoneCtx, 0.7, 0.55, 0), detail: "international or non-NANP format"})
 			return
@@ -425,7 +431,28 @@ func addressCheck(v []byte) bool {
 			return false
 		}
 	}
-	return isAlpha(words[1][0])
+	if !isAlpha(words[1][0]) {
+		return false
+	}
+	// A capitalized street name, or a street suffix, separates "12 Elm
+	// Street" from "24 bytes" in a comment.
+	if isUpper(words[1][0]) {
+		return true
+	}
+	for _, w := range words[1:] {
+		if streetSuffixes[strings.TrimRight(lowerASCII(string(w)), ".,")] {
+			return true
+		}
+	}
+	return false
+}
+
+// streetSuffixes are common USPS street suffixes, in lower case.
+var streetSuffixes = map[string]bool{
+	"st": true, "street": true, "ave": true, "avenue": true, "rd": true, "road": true, "dr": true,
+	"drive": true, "ln": true, "lane": true, "blvd": true, "boulevard": true, "way": true, "ct": true,
+	"court": true, "pl": true, "place": true, "ter": true, "terrace": true, "pkwy": true, "parkway": true,
+	"hwy": true, "highway": true, "cir": true, "circle": true, "sq": true, "square": true,
 }
 
 // recordNumberCheck reports whether v looks like a record or member

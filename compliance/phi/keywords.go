@@ -54,7 +54,7 @@ var keywordKinds = map[string]kind{
 	// Street addresses.
 	"address": kAddress, "streetaddress": kAddress, "street": kAddress, "addressline": kAddress,
 	"addressline1": kAddress, "address1": kAddress, "address2": kAddress, "addressline2": kAddress,
-	"homeaddress": kAddress, "mailingaddress": kAddress, "addr": kAddress, "patientaddress": kAddress | kPatient,
+	"homeaddress": kAddress, "mailingaddress": kAddress, "patientaddress": kAddress | kPatient,
 	// Person names.
 	"patientname": kName | kPatient, "fullname": kName, "firstname": kName, "lastname": kName,
 	"givenname": kName, "familyname": kName, "middlename": kName, "surname": kName, "ptname": kName,
@@ -71,6 +71,7 @@ var keywordKinds = map[string]kind{
 	"member": kPatient, "person": kPatient, "resident": kPatient,
 	// Payment cards.
 	"card": kCard, "cardnumber": kCard, "creditcard": kCard, "ccnumber": kCard, "cardno": kCard, "pan": kCard,
+	"cc": kCard, "visa": kCard, "mastercard": kCard, "amex": kCard, "discover": kCard, "jcb": kCard,
 }
 
 // maxKeywordLen bounds the words looked up, so long identifiers are
@@ -106,7 +107,7 @@ func lookupKeyword(word []byte) kind {
 // suffixKeywordKinds are the categories a compound key may take from its
 // last component (rendering_npi, supportEmail, phone2). Names and
 // addresses are left out: file_name and ip_address are not PHI.
-const suffixKeywordKinds = kSSN | kNPI | kDEA | kMBI | kMRN | kDOB | kPhone | kEmail | kPlan
+const suffixKeywordKinds = kSSN | kNPI | kDEA | kMBI | kMRN | kDOB | kPhone | kEmail | kPlan | kCard
 
 // suffixKinds looks up the last component of a compound word: the part
 // after the last '_', '-' or '.', or the last camel-case hump, with
@@ -117,6 +118,11 @@ func suffixKinds(word, norm []byte) kind {
 		end--
 	}
 	if end == 0 {
+		return 0
+	}
+	// Only a short numeric suffix marks a numbered key (phone2, address1);
+	// "CC9468516" is a value, not the key "cc".
+	if len(word)-end > 2 {
 		return 0
 	}
 	if end < len(word) {
