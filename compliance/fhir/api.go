@@ -201,7 +201,8 @@ func ValidateTree(ctx context.Context, root string, opts Options) (*Report, erro
 		return nil
 	}
 	if !info.IsDir() {
-		// A file named as the root is validated whatever Include says.
+		// A file named as the root is validated even when Include does not
+		// match it.
 		if err := visit(root, filepath.ToSlash(filepath.Base(root)), true); err != nil {
 			return nil, err
 		}

@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// bundleFrame is what the walker collects about one Bundle: its entries'
-// fullUrls before the walk, and the references found during it.
+// bundleFrame is the state of one Bundle: its entries' fullUrls, read
+// before the walk, and the references found during it.
 type bundleFrame struct {
 	value     *Value
 	typ       string

@@ -176,8 +176,8 @@ func restfulTail(m *model, url string) (typeName, id string, ok bool) {
 }
 
 // checkExtension checks ext-1 and that a known extension is used in one of
-// its contexts; an unknown extension is an error unless its URL starts
-// with an allowed prefix.
+// its contexts. An unknown extension is an error unless its URL starts
+// with an allowed prefix, and a warning in example domains.
 func (v *validator) checkExtension(val *Value, w walk) {
 	hasValue, hasExt := false, false
 	for _, mb := range val.Members {

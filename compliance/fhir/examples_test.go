@@ -97,7 +97,7 @@ func TestOfficialExamplesFullPackage(t *testing.T) {
 // publicationFlagged lists the examples of hl7.fhir.r4.examples@4.0.1 in
 // which hmsci reports errors, with the reason for each; docs/fhir.md gives
 // the same list. All but the TestScript entries break a rule of the R4
-// definitions or of a code system; the TestScript entries fail because of
+// definitions or of a code system. The TestScript entries fail because of
 // a FHIRPath engine defect.
 var publicationFlagged = map[string]string{
 	"Bundle-10bb101f-a121-4264-a920-67be9cb82c74.json": "fullUrl .../Patient/pat12 does not end with the entry resource's id",

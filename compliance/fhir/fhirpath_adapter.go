@@ -60,9 +60,9 @@ func (f *fhirpathInvariants) evaluate(c spec.Constraint, focus, resource, root, 
 	switch {
 	case len(result) == 0:
 		// NOTE: an empty result is counted as skipped, not as a failure.
-		// Expressions such as "probability is decimal implies ..." give
-		// empty when the element is absent and the engine's `is` returns
-		// empty for an empty operand; the R4 examples pass them.
+		// The engine's `is` returns empty for an empty operand, so an
+		// expression such as "probability is decimal implies ..." gives
+		// empty when the element is absent. The R4 examples pass them.
 		return false, errEmptyResult
 	case len(result) > 1:
 		return false, errNotSupported
@@ -202,10 +202,8 @@ func (a modelAdapter) Element(parent, property string) (fhirpath.ElementInfo, bo
 	}
 	code := ref.typ.Code
 	if rest, ok := strings.CutPrefix(code, "System."); ok {
+		// System.String becomes string, System.DateTime dateTime.
 		code = strings.ToLower(rest[:1]) + rest[1:]
-		if code == "string" || code == "boolean" || code == "integer" || code == "decimal" || code == "date" || code == "dateTime" || code == "time" {
-			// already a FHIR primitive name
-		}
 	}
 	info := fhirpath.ElementInfo{Name: ref.elem.name, Type: code}
 	switch {

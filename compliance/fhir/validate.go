@@ -18,8 +18,8 @@ type validator struct {
 	resources []*resourceFrame
 }
 
-// resourceFrame is what the walker needs to know about the resource it
-// is inside: for local references and for invariants.
+// resourceFrame is the state of one resource on the walker's stack, used
+// to resolve local references and to evaluate invariants.
 type resourceFrame struct {
 	value       *Value
 	typeName    string
