@@ -236,7 +236,7 @@ func (s *fileScan) classifyNumber(t *numTok, keyKinds kind) {
 			return
 		case phoneCtx > ctxNone && n >= 7 && n <= 15 && (len(g) >= 2 || t.plus || phoneCtx == ctxKey) && !groupsWithin(g, 1, 2):
 			s.addHit(hit{rule: RulePhone, start: t.start, end: t.end, value: string(raw),
-				confidence: confidenceFor(phoneCtx, 0.7, 0.55, 0), detail: "international or non-NANP format"})
+				confidence: confidenceFor(phoneCtx, 0.7, 0.55, 0), detail: "international or non-NANP format", synthetic: phoneSynthetic(d)})
 			return
 		}
 	}

@@ -124,7 +124,7 @@ const (
 func detectFormat(p string, data []byte) (format, language) {
 	ext := strings.ToLower(path.Ext(p))
 	switch ext {
-	case ".json", ".fhir":
+	case ".json", ".fhir", ".ndjson":
 		return formatJSON, langNone
 	case ".yaml", ".yml":
 		return formatYAML, langNone

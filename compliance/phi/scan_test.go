@@ -81,6 +81,21 @@ func TestScanFHIRPatient(t *testing.T) {
 	assert.Empty(t, rulesOf(t, "p.json", practitioner), "names outside a Patient are not PHI")
 }
 
+func TestScanNDJSONPatients(t *testing.T) {
+	doc := `{"resourceType": "Patient", "name": [{"family": "Gonzalez", "given": ["Maria"]}]}
+{"resourceType": "Patient", "birthDate": "1984-03-15"}
+`
+	got := rulesOf(t, "patients.ndjson", doc)
+	assert.ElementsMatch(t, []string{"phi/fhir-patient@1", "phi/name@1", "phi/name@1", "phi/fhir-patient@2", "phi/dob@2"}, got)
+}
+
+func TestScanCanceledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := ScanFS(ctx, fstest.MapFS{"a.txt": {Data: []byte("x")}}, Options{})
+	require.ErrorIs(t, err, context.Canceled)
+}
+
 func TestScanLogExposure(t *testing.T) {
 	tests := []struct {
 		name, file, text string

@@ -225,6 +225,9 @@ func nanpValid(d []byte) bool {
 // through 555-0199 are reserved for fiction, and area code 555 is not
 // assigned (Synthea writes its phone numbers there).
 func phoneSynthetic(d []byte) string {
+	if len(d) == 7 && string(d[0:3]) == "555" && string(d[3:5]) == "01" {
+		return "555-01xx numbers are reserved for fictional use"
+	}
 	if len(d) != 10 {
 		return ""
 	}

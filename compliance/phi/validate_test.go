@@ -86,6 +86,8 @@ func TestPhoneAndEmailSynthetic(t *testing.T) {
 	assert.NotEmpty(t, phoneSynthetic([]byte("6175550134")))
 	assert.Empty(t, phoneSynthetic([]byte("6175550234")), "555-02xx is assignable")
 	assert.NotEmpty(t, phoneSynthetic([]byte("5552341234")))
+	assert.NotEmpty(t, phoneSynthetic([]byte("5550111")), "seven-digit 555-01xx")
+	assert.Empty(t, phoneSynthetic([]byte("5550211")))
 	assert.True(t, nanpValid([]byte("6172341234")))
 	assert.False(t, nanpValid([]byte("1172341234")))
 	assert.False(t, nanpValid([]byte("6171341234")))
