@@ -60,7 +60,7 @@ func (s *fileScan) scanLogCalls(lang language, maskFuncs map[string]bool) {
 		p += off
 		off = p + 1
 		callee := calleeBefore(data, p)
-		if callee == "" || !isLogCall(callee, lang) {
+		if callee == "" || !isLogCall(callee, lang) && !isStdStreamPrint(data[p+1:], callee, lang) {
 			continue
 		}
 		expr, at, end := s.phiArgument(p, lang, maskFuncs)
@@ -101,6 +101,16 @@ func isLogCall(callee string, lang language) bool {
 		return false
 	}
 	return loggerReceivers[receiver] || strings.Contains(receiver, "log") || receiver == "" && strings.Contains(strings.ToLower(callee), "log")
+}
+
+// isStdStreamPrint reports whether a Go fmt.Fprint* call writes to
+// standard output or standard error; args starts after its '('.
+func isStdStreamPrint(args []byte, callee string, lang language) bool {
+	if lang != langGo || !strings.HasPrefix(callee, "fmt.Fprint") {
+		return false
+	}
+	args = bytes.TrimLeft(args, " \t\n")
+	return bytes.HasPrefix(args, []byte("os.Stderr")) || bytes.HasPrefix(args, []byte("os.Stdout"))
 }
 
 // phiArgument reads the arguments of the call whose '(' is at p and

@@ -105,6 +105,8 @@ func TestScanLogExposure(t *testing.T) {
 		{"go masked", "a.go", `log.Printf("x %s", mask(p.SSN))`, 0},
 		{"go id only", "a.go", `log.Printf("x %s", patient.ID)`, 0},
 		{"go errorf is not logging", "a.go", `fmt.Errorf("x %s", p.SSN)`, 0},
+		{"go fprintf to stderr", "a.go", `fmt.Fprintf(os.Stderr, "x %s", p.SSN)`, 1},
+		{"go fprintf to a writer", "a.go", `fmt.Fprintf(w, "x %s", p.SSN)`, 0},
 		{"js template", "a.ts", "console.log(`x ${patient.dateOfBirth}`)", 1},
 		{"js string only", "a.ts", `console.log("patient ssn missing")`, 0},
 		{"java getter", "A.java", `LOG.info("x {}", p.getSsn());`, 1},
