@@ -8,11 +8,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/hms-enterprise/hmsci/internal/parallel"
 )
 
 // Options selects files and tunes severities. The zero value validates
@@ -162,7 +165,7 @@ func sortIssues(issues []Issue) {
 // root itself when it is a file): each
 // .json file as one resource (bundles entry by entry) and each line of an
 // .ndjson file as one resource. It stops early only when ctx is cancelled
-// or root cannot be read.
+// or a file cannot be read. Files are validated in parallel, one per core.
 func ValidateTree(ctx context.Context, root string, opts Options) (*Report, error) {
 	info, err := os.Stat(root)
 	if err != nil {
@@ -180,35 +183,28 @@ func ValidateTree(ctx context.Context, root string, opts Options) (*Report, erro
 		}
 	}
 	rep := &Report{Root: root, Blocking: map[string]bool{}}
-	visit := func(path, rel string, named bool) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	type job struct {
+		path, rel string
+		blocking  bool
+		outcomes  []*Outcome
+	}
+	var jobs []*job
+	add := func(path, rel string, named bool) {
 		if !named && (!matchAny(include, rel) || matchAny(opts.Exclude, rel)) {
-			return nil
+			return
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return fmt.Errorf("read FHIR file: %w", err)
-		}
-		blocking := len(opts.Blocking) == 0 || matchAny(opts.Blocking, rel)
-		for _, o := range validateFile(rel, data, opts) {
-			rep.Outcomes = append(rep.Outcomes, o)
-			if blocking {
-				rep.Blocking[o.File] = true
-			}
-		}
-		return nil
+		jobs = append(jobs, &job{path: path, rel: rel, blocking: len(opts.Blocking) == 0 || matchAny(opts.Blocking, rel)})
 	}
 	if !info.IsDir() {
 		// A file named as the root is validated even when Include does not
 		// match it.
-		if err := visit(root, filepath.ToSlash(filepath.Base(root)), true); err != nil {
-			return nil, err
-		}
+		add(root, filepath.ToSlash(filepath.Base(root)), true)
 	} else {
 		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
 				return err
 			}
 			if d.IsDir() {
@@ -221,10 +217,38 @@ func ValidateTree(ctx context.Context, root string, opts Options) (*Report, erro
 			if err != nil {
 				return err
 			}
-			return visit(path, filepath.ToSlash(rel), false)
+			add(path, filepath.ToSlash(rel), false)
+			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("validate FHIR tree %q: %w", root, err)
+		}
+	}
+
+	// Files are independent, so they are validated on every core.
+	fns := make([]func(context.Context) error, len(jobs))
+	for i, j := range jobs {
+		fns[i] = func(ctx context.Context) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			data, err := os.ReadFile(j.path)
+			if err != nil {
+				return fmt.Errorf("read FHIR file: %w", err)
+			}
+			j.outcomes = validateFile(j.rel, data, opts)
+			return nil
+		}
+	}
+	if err := parallel.Run(ctx, parallel.Options{FailFast: true, MaxConcurrency: runtime.GOMAXPROCS(0)}, fns...); err != nil {
+		return nil, fmt.Errorf("validate FHIR tree %q: %w", root, err)
+	}
+	for _, j := range jobs {
+		for _, o := range j.outcomes {
+			rep.Outcomes = append(rep.Outcomes, o)
+			if j.blocking {
+				rep.Blocking[o.File] = true
+			}
 		}
 	}
 	sort.SliceStable(rep.Outcomes, func(i, j int) bool { return rep.Outcomes[i].File < rep.Outcomes[j].File })

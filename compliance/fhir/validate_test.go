@@ -351,3 +351,27 @@ func TestBase64Check(t *testing.T) {
 		assert.Equal(t, tt.want, validBase64(tt.in), tt.in)
 	}
 }
+
+func TestValidateTreeCancelled(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "p.json"), []byte(`{"resourceType":"Patient"}`), 0o644))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := ValidateTree(ctx, root, Options{})
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestValidateTreeManyFilesOrdered(t *testing.T) {
+	root := t.TempDir()
+	for i := range 40 {
+		name := filepath.Join(root, "p"+strings.Repeat("x", i%3)+string(rune('a'+i%26))+itoa(i)+".json")
+		require.NoError(t, os.WriteFile(name, []byte(`{"resourceType":"Patient","gender":"male"}`), 0o644))
+	}
+	rep, err := ValidateTree(context.Background(), root, Options{})
+	require.NoError(t, err)
+	require.Len(t, rep.Outcomes, 40)
+	for i := 1; i < len(rep.Outcomes); i++ {
+		assert.Less(t, rep.Outcomes[i-1].File, rep.Outcomes[i].File)
+	}
+	assert.InDelta(t, 1.0, rep.Conformance(), 1e-9)
+}
