@@ -104,6 +104,18 @@ func (e *evaluation) analysesOf(tools ...string) []*Analysis {
 	return out
 }
 
+// unmeasured returns the reasons that the analyses give for not measuring
+// key, joined, or "" when they all measured it.
+func unmeasured(analyses []*Analysis, key string) string {
+	var reasons []string
+	for _, a := range analyses {
+		if reason, ok := a.Unmeasured[key]; ok {
+			reasons = append(reasons, reason)
+		}
+	}
+	return strings.Join(reasons, "; ")
+}
+
 // stepFindingCount measures a finding gate fed by step tool analyses. The
 // gate is evaluated when an analysis of one of the tools exists, even one
 // without findings; its findings are counted by the findingGates table.
@@ -112,6 +124,9 @@ func stepFindingCount(missing string, tools ...string) func(*evaluation, config.
 		analyses := e.analysesOf(tools...)
 		if len(analyses) == 0 {
 			return measurement{missing: missing}
+		}
+		if reason := unmeasured(analyses, s.Name); reason != "" {
+			return measurement{missing: reason}
 		}
 		count := e.tally.Counts[s.Name]
 		m := measurement{ok: true, value: float64(count), next: findingNext(s.Name, e.tally.Worst[s.Name], count)}
@@ -138,6 +153,11 @@ func measureKubernetesPolicy(e *evaluation, s config.GateSetting) measurement {
 	analyses := e.analysesOf(ToolConftestK8s)
 	if len(analyses) == 0 && !e.tally.HasTool(ToolKube) {
 		return measurement{missing: "no conftest-k8s.json from the conftest-k8s step and no hmsci-kube result or SARIF report"}
+	}
+	if reason := unmeasured(analyses, s.Name); reason != "" {
+		// hmsci-kube alone would pass the gate while the Rego policies
+		// went unchecked.
+		return measurement{missing: reason}
 	}
 	count := e.tally.Counts[s.Name]
 	m := measurement{

@@ -117,7 +117,7 @@ func TestParseTSCEmptyOutput(t *testing.T) {
 func TestParseTSCErrors(t *testing.T) {
 	tests := []struct {
 		name, input, want string
-		line               int
+		line              int
 	}{
 		{"unknown line", "src/a.ts(1,1): error TS1: x\nnpm ERR! missing script\n", `unrecognized line "npm ERR! missing script"`, 2},
 		{"orphan continuation", "  continued\n", "unrecognized line", 1},
