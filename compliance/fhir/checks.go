@@ -196,7 +196,7 @@ func (v *validator) checkExtension(val *Value, w walk) {
 		return
 	}
 	url := uv.Text
-	if w.context == nil {
+	if w.context.path == "" {
 		// A nested extension of a complex extension: its url is relative
 		// to the parent definition.
 		return
@@ -219,14 +219,14 @@ func (v *validator) checkExtension(val *Value, w walk) {
 		return
 	}
 	for _, c := range def.Contexts {
-		if c == "Element" || c == "Resource" || c == "DomainResource" || slices.Contains(w.context, c) {
+		if c == "Element" || c == "Resource" || c == "DomainResource" || w.context.matches(c) {
 			return
 		}
-		if c == "BackboneElement" && len(w.context) > 0 && strings.Contains(w.context[0], ".") {
+		if c == "BackboneElement" && strings.Contains(w.context.path, ".") {
 			return
 		}
 	}
-	v.add(SeverityError, "structure", RuleExtension, uv, w.expr, "the extension %s is not allowed at %s: its definition allows %s", url, strings.Join(w.context, " / "), strings.Join(def.Contexts, ", "))
+	v.add(SeverityError, "structure", RuleExtension, uv, w.expr, "the extension %s is not allowed at %s: its definition allows %s", url, w.context, strings.Join(def.Contexts, ", "))
 }
 
 // forbiddenXHTML are elements that FHIR narrative must not contain.

@@ -33,7 +33,8 @@ type fhirpathInvariants struct {
 	m     *model
 	nodes map[*Value]*fhirpath.Node
 	built *Value
-	env   fhirpath.Environment
+	// slab hands out nodes in chunks to cut allocations.
+	slab []fhirpath.Node
 }
 
 func newFHIRPathInvariants(m *model) *fhirpathInvariants {
@@ -157,7 +158,12 @@ func (f *fhirpathInvariants) addOne(parent *fhirpath.Node, info fhirpath.Element
 	if value == nil && extra == nil {
 		return
 	}
-	node := &fhirpath.Node{Name: info.Name, Type: info.Type, TypePath: info.TypePath, Parent: parent, Offset: -1}
+	if len(f.slab) == 0 {
+		f.slab = make([]fhirpath.Node, 128)
+	}
+	node := &f.slab[0]
+	f.slab = f.slab[1:]
+	*node = fhirpath.Node{Name: info.Name, Type: info.Type, TypePath: info.TypePath, Parent: parent, Offset: -1}
 	if value != nil {
 		f.nodes[value] = node
 		switch value.Kind {

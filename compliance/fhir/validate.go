@@ -43,7 +43,29 @@ type walk struct {
 	phi bool
 	// context names where an extension of this value would sit: the
 	// element path and the type, such as "Patient.name" and "HumanName".
-	context []string
+	context extensionContext
+}
+
+// extensionContext is where an extension of a value would sit: the
+// element path, the type and, for an element defined by a content
+// reference, the referenced path. An empty path marks a nested extension,
+// whose context is its parent extension.
+type extensionContext struct {
+	path, typeName, contentRef string
+}
+
+// matches reports whether an element context of an extension definition
+// names this place, by element path or by type.
+func (c extensionContext) matches(name string) bool {
+	return name != "" && (name == c.path || name == c.typeName || name == c.contentRef)
+}
+
+func (c extensionContext) String() string {
+	s := c.path
+	if c.typeName != "" && c.typeName != c.path {
+		s += " (" + c.typeName + ")"
+	}
+	return s
 }
 
 func (v *validator) add(sev Severity, code, rule string, at *Value, expr, format string, args ...any) {
@@ -141,7 +163,7 @@ func (v *validator) validateResource(res *Value, expr string, contained bool, bu
 	} else if contained && idv == nil {
 		v.add(SeverityError, "required", RuleCardinality, res, expr, "a contained resource must have an id")
 	}
-	w := walk{owner: ti, typ: spec.Type{Code: rt}, expr: expr, context: []string{rt}}
+	w := walk{owner: ti, typ: spec.Type{Code: rt}, expr: expr, context: extensionContext{path: rt, typeName: rt}}
 	v.validateObject(res, w, true)
 	v.checkContained(res, frame, expr)
 	v.checkInvariants(res, w, ti.root.Constraints, nil)
@@ -293,14 +315,11 @@ func (v *validator) validateMember(parent walk, u *memberUse) {
 		w.phi = true
 	}
 	if elem.name == "extension" && parent.typ.Code == "Extension" {
-		w.context = nil
+		w.context = extensionContext{}
 	} else if elem.name == "extension" || elem.name == "modifierExtension" {
 		w.context = parent.context
 	} else {
-		w.context = []string{elem.Path, u.ref.typ.Code}
-		if elem.ContentReference != "" {
-			w.context = append(w.context, elem.ContentReference)
-		}
+		w.context = extensionContext{path: elem.Path, typeName: u.ref.typ.Code, contentRef: elem.ContentReference}
 	}
 	repeating := elem.Max == spec.Unbounded || elem.Max > 1
 	primitive := v.m.isPrimitive(u.ref.typ.Code)
