@@ -296,3 +296,25 @@ const notARoute = { path: '/tmp/file', mode: 0o600 };
 	assert.Equal(t, "roles", report.Routes[0].Authorization)
 	assert.Equal(t, []string{"src/routes.ts:7 hipaa/route-without-authorization"}, findingLocations(report.Findings))
 }
+
+func TestRulesDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/hipaa.md")
+	require.NoError(t, err)
+	for _, id := range []string{RuleRouteWithoutAuthorization, RuleRoutePublic, RuleRouteWithoutAudit} {
+		assert.Contains(t, string(doc), "`"+id+"`", "docs/hipaa.md does not list %s", id)
+	}
+}
+
+func TestUsePrefixMustMatch(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "src"), 0o755))
+	code := "const api = express.Router();\napi.use('/admin', requireRole('admin'));\napi.get('/patients/:id', readPatient);\napi.get('/admin/stats', stats);\nfunction readPatient(req, res) { recordAudit(req); }\nfunction stats(req, res) {}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(root, "src", "api.js"), []byte(code), 0o644))
+
+	report, err := Evaluate(context.Background(), root, Options{}, Inputs{})
+	require.NoError(t, err)
+	require.Len(t, report.Routes, 2)
+	assert.Empty(t, report.Routes[0].Authorization, "a use() for /admin does not cover /patients")
+	assert.Equal(t, "api.use(requireRole)", report.Routes[1].Authorization)
+	assert.Equal(t, []string{"src/api.js:3 hipaa/route-without-authorization"}, findingLocations(report.Findings))
+}

@@ -682,3 +682,11 @@ func TestInvalidJSONInDirectory(t *testing.T) {
 	require.Error(t, err, "a file named explicitly must parse")
 	assert.Contains(t, err.Error(), "tsconfig.json")
 }
+
+func TestRulesDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/infrastructure.md")
+	require.NoError(t, err)
+	for _, r := range Rules() {
+		assert.Contains(t, string(doc), "`"+r.ID+"`", "docs/infrastructure.md does not list %s", r.ID)
+	}
+}

@@ -430,3 +430,11 @@ func TestExampleAppUnencryptedDatabase(t *testing.T) {
 	}
 	assert.Equal(t, []string{fmt.Sprintf("rds.tf:%d", lineOf(t, string(rds), "storage_encrypted     = false"))}, got)
 }
+
+func TestRulesDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/infrastructure.md")
+	require.NoError(t, err)
+	for _, r := range Rules() {
+		assert.Contains(t, string(doc), "`"+r.ID+"`", "docs/infrastructure.md does not list %s", r.ID)
+	}
+}
