@@ -15,6 +15,7 @@ func FuzzRouteScan(f *testing.F) {
 	f.Add("const r = [{ method: 'GET', path: `/a/${x}`, handler: (c) => audit(c) }];")
 	f.Add("app.get('/x', (req, res) => { /* ` */ }); function f(){ return `${ {a: '}'} }` }")
 	f.Add("app.get(")
+	f.Add("r.route('/a').get(x, y).post(\n).put(")
 	f.Add("{ handler: , path: '")
 	f.Fuzz(func(t *testing.T, text string) {
 		src := newSource("f.ts", text)

@@ -318,3 +318,34 @@ func TestUsePrefixMustMatch(t *testing.T) {
 	assert.Equal(t, "api.use(requireRole)", report.Routes[1].Authorization)
 	assert.Equal(t, []string{"src/api.js:3 hipaa/route-without-authorization"}, findingLocations(report.Findings))
 }
+
+func TestRouteChains(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "src"), 0o755))
+	code := `const router = express.Router();
+router
+  .route('/patients/:id')
+  .get(authorize('patient:read'), async (req, res) => {
+    await audit(req, 'read');
+    res.json({});
+  })
+  .put(updatePatient);
+function updatePatient(req, res) { res.sendStatus(204); }
+`
+	require.NoError(t, os.WriteFile(filepath.Join(root, "src", "router.ts"), []byte(code), 0o644))
+
+	report, err := Evaluate(context.Background(), root, Options{}, Inputs{})
+	require.NoError(t, err)
+	var routes []string
+	for _, r := range report.Routes {
+		routes = append(routes, fmt.Sprintf("%s %s line %d auth=%q audited=%v", r.Method, r.Path, r.Line, r.Authorization, r.Audited))
+	}
+	assert.Equal(t, []string{
+		`GET /patients/:id line 4 auth="authorize" audited=true`,
+		`PUT /patients/:id line 8 auth="" audited=false`,
+	}, routes)
+	assert.Equal(t, []string{
+		"src/router.ts:8 hipaa/route-without-audit",
+		"src/router.ts:8 hipaa/route-without-authorization",
+	}, findingLocations(report.Findings))
+}

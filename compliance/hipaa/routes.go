@@ -36,6 +36,10 @@ type Route struct {
 var (
 	expressCall = regexp.MustCompile(`([A-Za-z_$][\w$]*)\s*\.\s*(get|post|put|patch|delete|all)\s*\(`)
 	expressUse  = regexp.MustCompile(`([A-Za-z_$][\w$]*)\s*\.\s*use\s*\(`)
+	// expressRoute matches router.route('/path'), whose chained
+	// .get(...), .post(...) calls register the routes.
+	expressRoute = regexp.MustCompile(`([A-Za-z_$][\w$]*)\s*\.\s*route\s*\(`)
+	chainedCall  = regexp.MustCompile(`^\s*\.\s*(get|post|put|patch|delete|all)\s*\(`)
 	// pathKey anchors the search for route objects; handler may be a
 	// shorthand property, so it cannot serve as the anchor.
 	pathKey     = regexp.MustCompile(`\bpath\s*:`)
@@ -118,17 +122,80 @@ func (rs *routeScanner) expressRoutes() []Route {
 			}
 		}
 		if r.Authorization == "" {
-			for _, u := range uses {
-				if u.receiver == receiver && u.offset < m[0] && strings.HasPrefix(path, u.prefix) {
-					r.Authorization = receiver + ".use(" + u.name + ")"
-					break
-				}
-			}
+			r.Authorization = useAuthorization(uses, receiver, m[0], path)
 		}
 		rs.resolveHandler(&r, args[len(args)-1])
 		routes = append(routes, r)
 	}
+	return append(routes, rs.chainedRoutes(uses)...)
+}
+
+// chainedRoutes finds router.route('/path').get(...).post(...) chains.
+// Every argument before the last of a chained call is middleware.
+func (rs *routeScanner) chainedRoutes(uses []useAuth) []Route {
+	src, code := rs.src, rs.src.code
+	var routes []Route
+	for _, m := range expressRoute.FindAllStringSubmatchIndex(code, -1) {
+		closing := matchClose(code, m[1]-1)
+		if closing < 0 {
+			continue
+		}
+		args := splitTopLevel(code, m[1], closing)
+		if len(args) != 1 {
+			continue
+		}
+		path, ok := src.stringLiteral(args[0])
+		if !ok {
+			continue
+		}
+		receiver := code[m[2]:m[3]]
+		next := closing + 1
+		for {
+			call := chainedCall.FindStringSubmatchIndex(code[next:])
+			if call == nil {
+				break
+			}
+			open := next + call[1] - 1
+			end := matchClose(code, open)
+			if end < 0 {
+				break
+			}
+			callArgs := splitTopLevel(code, open+1, end)
+			if len(callArgs) > 0 {
+				r := Route{
+					Method: strings.ToUpper(code[next+call[2] : next+call[3]]),
+					Path:   path,
+					File:   src.path,
+					Line:   src.line(next + call[2]),
+					Style:  "express",
+				}
+				for _, mw := range callArgs[:len(callArgs)-1] {
+					if name := mentionsAny(code[mw.start:mw.end], rs.opts.AuthMiddleware); name != "" {
+						r.Authorization = name
+						break
+					}
+				}
+				if r.Authorization == "" {
+					r.Authorization = useAuthorization(uses, receiver, m[0], path)
+				}
+				rs.resolveHandler(&r, callArgs[len(callArgs)-1])
+				routes = append(routes, r)
+			}
+			next = end + 1
+		}
+	}
 	return routes
+}
+
+// useAuthorization names the earlier use() call on receiver that
+// authorizes path, or returns "".
+func useAuthorization(uses []useAuth, receiver string, offset int, path string) string {
+	for _, u := range uses {
+		if u.receiver == receiver && u.offset < offset && strings.HasPrefix(path, u.prefix) {
+			return receiver + ".use(" + u.name + ")"
+		}
+	}
+	return ""
 }
 
 func (rs *routeScanner) tableRoutes() []Route {
