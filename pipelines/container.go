@@ -18,7 +18,7 @@ import (
 // exports the step's reports to OutDir/steps/NAME/ and parses them. The
 // tool's exit status does not decide the outcome, its reports do.
 func (r *run) runContainer(ctx context.Context, spec steps.Spec, s steps.Step, res *gates.StepResult) error {
-	if img, err := r.env.Images.ResolveStep(spec); err == nil {
+	if img, err := r.env.Images.ResolveFor(spec, r.detection); err == nil {
 		res.Image = img
 	}
 	out, err := s.Run(ctx, r.env)
@@ -29,9 +29,13 @@ func (r *run) runContainer(ctx context.Context, spec steps.Spec, s steps.Step, r
 	if _, err := out.Reports.Export(ctx, dir); err != nil {
 		return fmt.Errorf("run and export reports to %s: %w", dir, err)
 	}
-	exitCode, err := out.Container.ExitCode(ctx)
-	if err != nil {
-		return fmt.Errorf("read exit code: %w", err)
+	// A step built by the engine itself (the Dockerfile build) ran no
+	// command of its own, so it has no exit code.
+	exitCode := 0
+	if out.Container != nil && spec.ImageKey != "" {
+		if exitCode, err = out.Container.ExitCode(ctx); err != nil {
+			return fmt.Errorf("read exit code: %w", err)
+		}
 	}
 
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {

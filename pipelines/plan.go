@@ -78,7 +78,7 @@ func MakePlan(sourceDir string, cfg *config.Config, phaseNames []string) (*Plan,
 				ps.Runs = "container"
 			default:
 				ps.Runs = "container"
-				img, err := images.ResolveStep(spec)
+				img, err := images.ResolveFor(spec, r.detection)
 				if err != nil {
 					ps.Image = "invalid: " + err.Error()
 				} else {

@@ -139,6 +139,9 @@ func newRun(opts Options) (*run, []Phase, error) {
 	}
 	r.inputs.Root = abs
 	r.inputs.ReportsDir = filepath.Join(opts.OutDir, "steps")
+	if err := r.stepOptions().Validate(); err != nil {
+		return nil, nil, fmt.Errorf("invalid step options from %s: %w", opts.Config.Source, err)
+	}
 
 	if opts.Client != nil {
 		stepOpts, err := stepOptions(opts.Config, opts.Client, opts.Getenv)
@@ -306,7 +309,7 @@ func (r *run) runStep(ctx context.Context, p Phase, s steps.Step) error {
 	analyzer, native := nativeAnalyzers[spec.Name]
 	if !native && r.env == nil {
 		res.Status, res.Reason = gates.StepNotRun, "no Dagger engine"
-		if img, err := steps.NewImages(r.stepOptions()).ResolveStep(spec); err == nil {
+		if img, err := steps.NewImages(r.stepOptions()).ResolveFor(spec, r.detection); err == nil {
 			res.Image = img
 		}
 		r.record(res)
