@@ -375,3 +375,37 @@ func TestValidateTreeManyFilesOrdered(t *testing.T) {
 	}
 	assert.InDelta(t, 1.0, rep.Conformance(), 1e-9)
 }
+
+func TestOptionsChangeSeverities(t *testing.T) {
+	marital := []byte(`{"resourceType":"Patient","maritalStatus":{"coding":[{"system":"http://hospital.test/marital","code":"X"}]}}`)
+	ext := []byte(`{"resourceType":"Patient","extension":[{"url":"http://hl7.org/fhir/us/core/StructureDefinition/us-core-race","valueString":"x"}]}`)
+	exampleExt := []byte(`{"resourceType":"Patient","extension":[{"url":"http://example.org/fhir/ext","valueString":"x"}]}`)
+	npi := []byte(`{"resourceType":"Practitioner","identifier":[{"system":"http://hl7.org/fhir/sid/us-npi","value":"1234567890"}]}`)
+	tests := []struct {
+		name string
+		data []byte
+		opts Options
+		rule string
+		want Severity
+	}{
+		{"extensible binding warns", marital, Options{}, RuleBinding, SeverityWarning},
+		{"extensible binding as error", marital, Options{ExtensibleAsError: true}, RuleBinding, SeverityError},
+		{"unknown extension errors", ext, Options{}, RuleExtension, SeverityError},
+		{"allowed extension prefix", ext, Options{AllowedExtensions: []string{"http://hl7.org/fhir/us/core/"}}, RuleExtension, ""},
+		{"example extension warns", exampleExt, Options{}, RuleExtension, SeverityWarning},
+		{"bad NPI warns", npi, Options{}, RuleTerminology, SeverityWarning},
+		{"bad NPI strict", npi, Options{StrictIdentifiers: true}, RuleTerminology, SeverityError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := ValidateBytesWithOptions("o.json", tt.data, tt.opts)
+			var got Severity
+			for _, is := range out.Issues {
+				if is.Rule == tt.rule {
+					got = is.Severity
+				}
+			}
+			assert.Equal(t, tt.want, got, "%+v", out.Issues)
+		})
+	}
+}
