@@ -139,9 +139,6 @@ func newRun(opts Options) (*run, []Phase, error) {
 	}
 	r.inputs.Root = abs
 	r.inputs.ReportsDir = filepath.Join(opts.OutDir, "steps")
-	if err := r.stepOptions().Validate(); err != nil {
-		return nil, nil, fmt.Errorf("invalid step options from %s: %w", opts.Config.Source, err)
-	}
 
 	if opts.Client != nil {
 		stepOpts, err := stepOptions(opts.Config, opts.Client, opts.Getenv)
@@ -158,6 +155,11 @@ func newRun(opts Options) (*run, []Phase, error) {
 			source = opts.Client.Host().Directory(abs, dagger.HostDirectoryOpts{
 				Exclude: []string{"node_modules", ".git", "hmsci-reports"},
 			})
+		}
+		// Validated here, with the secrets set: without an engine a token
+		// is never read, and its absence is no error.
+		if err := stepOpts.Validate(); err != nil {
+			return nil, nil, fmt.Errorf("invalid step options from %s: %w", opts.Config.Source, err)
 		}
 		r.env = steps.NewEnv(opts.Client, source, r.detection, stepOpts)
 	}
