@@ -15,6 +15,8 @@ func FuzzRouteScan(f *testing.F) {
 	f.Add("const r = [{ method: 'GET', path: `/a/${x}`, handler: (c) => audit(c) }];")
 	f.Add("app.get('/x', (req, res) => { /* ` */ }); function f(){ return `${ {a: '}'} }` }")
 	f.Add("app.get(")
+	f.Add("@Controller('a') class A { @Get() @UseGuards(G( x() m() {} @Post(':id') async n( {} }")
+	f.Add("@Controller(")
 	f.Add("r.route('/a').get(x, y).post(\n).put(")
 	f.Add("{ handler: , path: '")
 	f.Fuzz(func(t *testing.T, text string) {
@@ -29,5 +31,6 @@ func FuzzRouteScan(f *testing.F) {
 		rs := &routeScanner{src: src, opts: opts, funcs: funcs, audits: newAuditChecker(funcs, opts.AuditFunctions)}
 		rs.expressRoutes()
 		rs.tableRoutes()
+		rs.nestRoutes(true)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -47,6 +48,12 @@ type Options struct {
 	// PublicValues are the authorization field values that declare a
 	// route public. Default: public, anonymous, none.
 	PublicValues []string
+	// GuardDecorators name the NestJS decorators that authorize a
+	// controller or route. Default: DefaultGuardDecorators.
+	GuardDecorators []string
+	// PublicDecorators name the NestJS decorators that declare a route
+	// public. Default: Public, AllowAnonymous, SkipAuth.
+	PublicDecorators []string
 	// PublicPaths are doublestar globs of URL paths that may be public.
 	// Default: health, readiness and liveness endpoints.
 	PublicPaths []string
@@ -70,6 +77,8 @@ var (
 	DefaultAuthMiddleware   = []string{"authorize", "authenticate", "requireAuth", "requireRole", "requirePermission", "requireScope", "checkPermission", "ensureAuthenticated", "isAuthenticated", "passport"}
 	DefaultAuthFields       = []string{"permission", "permissions", "roles", "role", "scopes", "auth"}
 	DefaultPublicValues     = []string{"public", "anonymous", "none"}
+	DefaultGuardDecorators  = []string{"UseGuards", "Roles", "Permissions", "RequirePermissions", "Auth", "Authorize", "Scopes"}
+	DefaultPublicDecorators = []string{"Public", "AllowAnonymous", "SkipAuth"}
 	DefaultPublicPaths      = []string{"/healthz", "/readyz", "/livez", "/health", "/ready", "/ping", "/metrics"}
 	DefaultPatientDataPaths = []string{"/fhir/**", "**/patient*", "**/patient*/**", "**/observation*", "**/observation*/**", "**/encounter*", "**/encounter*/**", "**/medication*", "**/medication*/**"}
 	DefaultExclude          = []string{"**/node_modules/**", "**/dist/**", "**/build/**", "**/coverage/**", "**/*.test.*", "**/*.spec.*", "**/__tests__/**", "**/*.d.ts", "**/*.min.js"}
@@ -90,6 +99,8 @@ func (o *Options) fillDefaults(root string) {
 	fill(&o.AuthMiddleware, DefaultAuthMiddleware)
 	fill(&o.AuthFields, DefaultAuthFields)
 	fill(&o.PublicValues, DefaultPublicValues)
+	fill(&o.GuardDecorators, DefaultGuardDecorators)
+	fill(&o.PublicDecorators, DefaultPublicDecorators)
 	fill(&o.PublicPaths, DefaultPublicPaths)
 	fill(&o.PatientDataPaths, DefaultPatientDataPaths)
 	fill(&o.Exclude, DefaultExclude)
@@ -247,6 +258,10 @@ func Evaluate(ctx context.Context, root string, opts Options, inputs Inputs) (*R
 	return report, nil
 }
 
+// globalGuardPattern matches the registration of a NestJS guard for every
+// route: { provide: APP_GUARD, useClass: ... }.
+var globalGuardPattern = regexp.MustCompile(`\bprovide\s*:\s*APP_GUARD\b`)
+
 // maxSourceSize bounds the files scanned for routes. The lexical scan is
 // quadratic in the worst case, and files past this size are bundles or
 // generated code rather than route definitions.
@@ -296,8 +311,10 @@ func scanRoutes(root string, opts *Options) ([]Route, []string, error) {
 	}
 
 	funcs := functions{}
+	globalGuard := false
 	for _, src := range sources {
 		funcs.add(src)
+		globalGuard = globalGuard || globalGuardPattern.MatchString(src.code)
 	}
 	audits := newAuditChecker(funcs, opts.AuditFunctions)
 	var routes []Route
@@ -305,6 +322,7 @@ func scanRoutes(root string, opts *Options) ([]Route, []string, error) {
 		rs := &routeScanner{src: src, opts: opts, funcs: funcs, audits: audits}
 		routes = append(routes, rs.expressRoutes()...)
 		routes = append(routes, rs.tableRoutes()...)
+		routes = append(routes, rs.nestRoutes(globalGuard)...)
 	}
 	for i := range routes {
 		routes[i].PatientData = matchesAny(strings.ToLower(routes[i].Path), lowerAll(opts.PatientDataPaths))

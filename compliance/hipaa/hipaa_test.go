@@ -349,3 +349,44 @@ function updatePatient(req, res) { res.sendStatus(204); }
 		"src/router.ts:8 hipaa/route-without-authorization",
 	}, findingLocations(report.Findings))
 }
+
+func TestNestControllers(t *testing.T) {
+	report, err := Evaluate(context.Background(), "testdata/nest", Options{}, Inputs{})
+	require.NoError(t, err)
+
+	var routes []string
+	for _, r := range report.Routes {
+		routes = append(routes, fmt.Sprintf("%s %s line %d handler=%s auth=%q public=%v audited=%v", r.Method, r.Path, r.Line, r.Handler, r.Authorization, r.Public, r.Audited))
+	}
+	assert.Equal(t, []string{
+		`GET /patients/:id line 12 handler=findOne auth="@Roles" public=false audited=true`,
+		`POST /patients line 20 handler=create auth="@UseGuards on the controller" public=false audited=false`,
+		`GET /patients/export/all line 26 handler=exportAll auth="" public=true audited=true`,
+		`GET /fhir/healthz line 39 handler=health auth="" public=false audited=false`,
+		`PUT /fhir/Observation/:id line 44 handler=update auth="" public=false audited=true`,
+	}, routes)
+
+	assert.Equal(t, []string{
+		"src/patients.controller.ts:20 hipaa/route-without-audit",
+		"src/patients.controller.ts:26 hipaa/route-public",
+		"src/patients.controller.ts:39 hipaa/route-without-audit",
+		"src/patients.controller.ts:39 hipaa/route-without-authorization",
+		"src/patients.controller.ts:44 hipaa/route-without-authorization",
+	}, findingLocations(report.Findings))
+}
+
+func TestNestGlobalGuard(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "src"), 0o755))
+	controller, err := os.ReadFile("testdata/nest/src/patients.controller.ts")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "src", "patients.controller.ts"), controller, 0o644))
+	module := "@Module({ providers: [{ provide: APP_GUARD, useClass: RolesGuard }] })\nexport class AppModule {}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(root, "src", "app.module.ts"), []byte(module), 0o644))
+
+	report, err := Evaluate(context.Background(), root, Options{}, Inputs{})
+	require.NoError(t, err)
+	for _, f := range report.Findings {
+		assert.NotEqual(t, RuleRouteWithoutAuthorization, f.RuleID, "a global guard authorizes %s", f.Properties["route"])
+	}
+}
