@@ -245,11 +245,14 @@ func (v *validator) checkNarrative(val *Value, w walk) {
 		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative must start with a <div> element")
 		return
 	}
+	// RawToken skips namespace translation, which is most of the cost of
+	// Token, so element nesting and the root namespace are checked here.
 	dec := xml.NewDecoder(strings.NewReader(s))
 	dec.Strict = true
-	depth := 0
+	var open []string
+	roots := 0
 	for {
-		tok, err := dec.Token()
+		tok, err := dec.RawToken()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -259,28 +262,76 @@ func (v *validator) checkNarrative(val *Value, w walk) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if depth == 0 && t.Name.Space != "http://www.w3.org/1999/xhtml" {
-				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative <div> must be in the XHTML namespace http://www.w3.org/1999/xhtml")
-			}
-			depth++
-			if forbiddenXHTML[strings.ToLower(t.Name.Local)] {
-				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a <%s> element, which FHIR narrative does not allow", t.Name.Local)
-			}
-			for _, a := range t.Attr {
-				name := strings.ToLower(a.Name.Local)
-				if strings.HasPrefix(name, "on") {
-					v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has an event attribute %q on <%s>, which FHIR narrative does not allow", a.Name.Local, t.Name.Local)
+			if len(open) == 0 {
+				roots++
+				if roots > 1 {
+					v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has content after its <div> element")
+					return
 				}
-				if (name == "href" || name == "src") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Value)), "javascript:") {
-					v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has a javascript: URL in %q, which FHIR narrative does not allow", a.Name.Local)
+				if !hasXHTMLNamespace(t) {
+					v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative <div> must be in the XHTML namespace http://www.w3.org/1999/xhtml")
 				}
 			}
+			open = append(open, qualifiedName(t.Name))
+			v.checkXHTMLElement(t, div, expr)
 		case xml.EndElement:
-			depth--
+			name := qualifiedName(t.Name)
+			if len(open) == 0 || open[len(open)-1] != name {
+				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative is not well-formed XHTML: unexpected end element </%s>", name)
+				return
+			}
+			open = open[:len(open)-1]
 		case xml.ProcInst:
 			if t.Target != "xml" {
 				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a processing instruction, which FHIR narrative does not allow")
 			}
+		case xml.Directive:
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a <!%s> directive, which FHIR narrative does not allow", strings.Fields(string(t) + " x")[0])
+		case xml.CharData:
+			if len(open) == 0 && len(strings.TrimSpace(string(t))) > 0 {
+				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has text outside its <div> element")
+				return
+			}
+		}
+	}
+	if len(open) > 0 {
+		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative is not well-formed XHTML: element <%s> is not closed", open[len(open)-1])
+	}
+}
+
+func qualifiedName(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
+}
+
+// hasXHTMLNamespace reports whether the root element declares the XHTML
+// namespace as its default namespace.
+func hasXHTMLNamespace(t xml.StartElement) bool {
+	if t.Name.Space != "" {
+		return false
+	}
+	for _, a := range t.Attr {
+		if a.Name.Space == "" && a.Name.Local == "xmlns" {
+			return a.Value == "http://www.w3.org/1999/xhtml"
+		}
+	}
+	return false
+}
+
+// checkXHTMLElement rejects elements and attributes that can run code.
+func (v *validator) checkXHTMLElement(t xml.StartElement, div *Value, expr string) {
+	if forbiddenXHTML[strings.ToLower(t.Name.Local)] {
+		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a <%s> element, which FHIR narrative does not allow", t.Name.Local)
+	}
+	for _, a := range t.Attr {
+		name := strings.ToLower(a.Name.Local)
+		if a.Name.Space == "" && strings.HasPrefix(name, "on") {
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has an event attribute %q on <%s>, which FHIR narrative does not allow", a.Name.Local, t.Name.Local)
+		}
+		if (name == "href" || name == "src") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Value)), "javascript:") {
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has a javascript: URL in %q, which FHIR narrative does not allow", a.Name.Local)
 		}
 	}
 }

@@ -409,3 +409,38 @@ func TestOptionsChangeSeverities(t *testing.T) {
 		})
 	}
 }
+
+func TestNarrativeChecks(t *testing.T) {
+	tests := []struct{ name, div, want string }{
+		{"valid", `<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>ok &amp; fine &#169;</p></div>`, ""},
+		{"missing namespace", `<div><p>x</p></div>`, "XHTML namespace"},
+		{"not a div", `<p xmlns=\"http://www.w3.org/1999/xhtml\">x</p>`, "must start with a <div>"},
+		{"unclosed element", `<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>x</div>`, "not well-formed"},
+		{"unclosed div", `<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>x</p>`, "not closed"},
+		{"html entity", `<div xmlns=\"http://www.w3.org/1999/xhtml\">&reg;</div>`, "not well-formed"},
+		{"content after div", `<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div><p>y</p>`, "after its <div>"},
+		{"text after div", `<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div> tail`, "outside its <div>"},
+		{"script", `<div xmlns=\"http://www.w3.org/1999/xhtml\"><script>alert(1)</script></div>`, "<script>"},
+		{"event attribute", `<div xmlns=\"http://www.w3.org/1999/xhtml\"><p onclick=\"x()\">x</p></div>`, "event attribute"},
+		{"javascript url", `<div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\" javascript:x()\">x</a></div>`, "javascript:"},
+		{"doctype", `<div xmlns=\"http://www.w3.org/1999/xhtml\"><!DOCTYPE html>x</div>`, "directive"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := `{"resourceType":"Basic","code":{"text":"x"},"text":{"status":"generated","div":"` + tt.div + `"}}`
+			out := ValidateBytes("n.json", []byte(data))
+			var msgs []string
+			for _, is := range out.Issues {
+				if is.Rule == RuleNarrative {
+					msgs = append(msgs, is.Message)
+					assert.Equal(t, "Basic.text.div", is.Expression)
+				}
+			}
+			if tt.want == "" {
+				assert.Empty(t, msgs)
+				return
+			}
+			assert.Contains(t, strings.Join(msgs, "\n"), tt.want)
+		})
+	}
+}
