@@ -114,51 +114,51 @@ type RateGate struct {
 
 // Gates holds one entry per gate, in the order reports show them.
 type Gates struct {
-	CoverageLine            PercentGate      `yaml:"coverage-line"`
-	CoverageBranch          PercentGate      `yaml:"coverage-branch"`
-	CoveragePHIModules      PHICoverageGate  `yaml:"coverage-phi-modules"`
-	UnitTests               CountGate        `yaml:"unit-tests"`
-	MutationScore           MutationGate     `yaml:"mutation-score"`
-	APITests                CountGate        `yaml:"api-tests"`
-	Migrations              CheckGate        `yaml:"migrations"`
-	E2ETests                CountGate        `yaml:"e2e-tests"`
-	Accessibility           SeverityGate     `yaml:"accessibility"`
-	ESLintErrors            CountGate        `yaml:"eslint-errors"`
-	TypeCoverage            PercentGate      `yaml:"type-coverage"`
-	TypeScriptStrict        CheckGate        `yaml:"typescript-strict"`
-	TypeScriptErrors        CountGate        `yaml:"typescript-errors"`
-	Formatting              CountGate        `yaml:"formatting"`
-	GoLintErrors            CountGate        `yaml:"go-lint-errors"`
-	SonarQubeQualityGate    CheckGate        `yaml:"sonarqube-quality-gate"`
-	Secrets                 CountGate        `yaml:"secrets"`
-	CriticalVulnerabilities SeverityGate     `yaml:"critical-vulnerabilities"`
-	SASTFindings            SeverityGate     `yaml:"sast-findings"`
-	DASTFindings            SeverityGate     `yaml:"dast-findings"`
-	Licenses                LicenseGate      `yaml:"licenses"`
-	HIPAACritical           CountGate        `yaml:"hipaa-critical"`
-	PHIExposure             CountGate        `yaml:"phi-exposure"`
-	AuditTrail              PercentGate      `yaml:"audit-trail"`
-	PHIEncrypted            CheckGate        `yaml:"phi-encrypted"`
-	RBACEnforced            CheckGate        `yaml:"rbac-enforced"`
-	PHIMasked               CheckGate        `yaml:"phi-masked"`
-	FHIRConformance         FHIRGate         `yaml:"fhir-conformance"`
-	InfrastructureCritical  SeverityGate     `yaml:"infrastructure-critical"`
-	PSSRestricted           PathCountGate    `yaml:"pss-restricted"`
-	KubernetesSchema        CountGate        `yaml:"kubernetes-schema"`
-	KubernetesPolicy        SeverityGate     `yaml:"kubernetes-policy"`
-	TerraformLint           SeverityGate     `yaml:"terraform-lint"`
-	TerraformMisconfigs     SeverityGate     `yaml:"terraform-misconfigurations"`
-	TerraformDrift          CountGate        `yaml:"terraform-drift"`
-	ImageNonRoot            CheckGate        `yaml:"image-non-root"`
-	ImageMinimal            CountGate        `yaml:"image-minimal"`
-	ImagePolicy             CountGate        `yaml:"image-policy"`
-	ImageSigned             CheckGate        `yaml:"image-signed"`
-	LighthousePerformance   PercentGate      `yaml:"lighthouse-performance"`
-	LighthouseAccessibility PercentGate      `yaml:"lighthouse-accessibility"`
-	ResponseTime            MillisecondsGate `yaml:"response-time"`
-	Availability            PercentGate      `yaml:"availability"`
-	ErrorRate               PercentGate      `yaml:"error-rate"`
-	Throughput              RateGate         `yaml:"throughput"`
+	CoverageLine               PercentGate      `yaml:"coverage-line"`
+	CoverageBranch             PercentGate      `yaml:"coverage-branch"`
+	CoveragePHIModules         PHICoverageGate  `yaml:"coverage-phi-modules"`
+	UnitTests                  CountGate        `yaml:"unit-tests"`
+	MutationScore              MutationGate     `yaml:"mutation-score"`
+	APITests                   CountGate        `yaml:"api-tests"`
+	Migrations                 CheckGate        `yaml:"migrations"`
+	E2ETests                   CountGate        `yaml:"e2e-tests"`
+	Accessibility              SeverityGate     `yaml:"accessibility"`
+	ESLintErrors               CountGate        `yaml:"eslint-errors"`
+	TypeCoverage               PercentGate      `yaml:"type-coverage"`
+	TypeScriptStrict           CheckGate        `yaml:"typescript-strict"`
+	TypeScriptErrors           CountGate        `yaml:"typescript-errors"`
+	Formatting                 CountGate        `yaml:"formatting"`
+	GoLintErrors               CountGate        `yaml:"go-lint-errors"`
+	SonarQubeQualityGate       CheckGate        `yaml:"sonarqube-quality-gate"`
+	Secrets                    CountGate        `yaml:"secrets"`
+	CriticalVulnerabilities    SeverityGate     `yaml:"critical-vulnerabilities"`
+	SASTFindings               SeverityGate     `yaml:"sast-findings"`
+	DASTFindings               SeverityGate     `yaml:"dast-findings"`
+	Licenses                   LicenseGate      `yaml:"licenses"`
+	HIPAACritical              CountGate        `yaml:"hipaa-critical"`
+	PHIExposure                CountGate        `yaml:"phi-exposure"`
+	AuditTrail                 PercentGate      `yaml:"audit-trail"`
+	PHIEncrypted               CheckGate        `yaml:"phi-encrypted"`
+	RBACEnforced               CheckGate        `yaml:"rbac-enforced"`
+	PHIMasked                  CheckGate        `yaml:"phi-masked"`
+	FHIRConformance            FHIRGate         `yaml:"fhir-conformance"`
+	InfrastructureCritical     SeverityGate     `yaml:"infrastructure-critical"`
+	PSSRestricted              PathCountGate    `yaml:"pss-restricted"`
+	KubernetesSchema           CountGate        `yaml:"kubernetes-schema"`
+	KubernetesPolicy           SeverityGate     `yaml:"kubernetes-policy"`
+	TerraformLint              SeverityGate     `yaml:"terraform-lint"`
+	TerraformMisconfigurations SeverityGate     `yaml:"terraform-misconfigurations"`
+	TerraformDrift             CountGate        `yaml:"terraform-drift"`
+	ImageNonRoot               CheckGate        `yaml:"image-non-root"`
+	ImageMinimal               CountGate        `yaml:"image-minimal"`
+	ImagePolicy                CountGate        `yaml:"image-policy"`
+	ImageSigned                CheckGate        `yaml:"image-signed"`
+	LighthousePerformance      PercentGate      `yaml:"lighthouse-performance"`
+	LighthouseAccessibility    PercentGate      `yaml:"lighthouse-accessibility"`
+	ResponseTime               MillisecondsGate `yaml:"response-time"`
+	Availability               PercentGate      `yaml:"availability"`
+	ErrorRate                  PercentGate      `yaml:"error-rate"`
+	Throughput                 RateGate         `yaml:"throughput"`
 }
 
 // GateSetting is the common view of one gate entry.
@@ -282,12 +282,12 @@ func defaultGates() Gates {
 		KubernetesSchema: zero(),
 		KubernetesPolicy: SeverityGate{CountGate: zero(), Severity: "high"},
 		// TFLint warnings and errors; notices are left out.
-		TerraformLint:       SeverityGate{CountGate: advisoryZero(), Severity: "medium"},
-		TerraformMisconfigs: SeverityGate{CountGate: zero(), Severity: "high"},
-		TerraformDrift:      advisoryZero(),
-		ImageNonRoot:        check(),
-		ImageMinimal:        advisoryZero(),
-		ImagePolicy:         zero(),
+		TerraformLint:              SeverityGate{CountGate: advisoryZero(), Severity: "medium"},
+		TerraformMisconfigurations: SeverityGate{CountGate: zero(), Severity: "high"},
+		TerraformDrift:             advisoryZero(),
+		ImageNonRoot:               check(),
+		ImageMinimal:               advisoryZero(),
+		ImagePolicy:                zero(),
 		// Evaluated only when the sign or verify step runs, which needs a
 		// published image and a cosign key.
 		ImageSigned:             check(),

@@ -121,7 +121,7 @@ var findingGates = []struct {
 	}},
 	{"terraform-misconfigurations", "hmsci-terraform findings and Trivy misconfigurations in Terraform files at or above the policy severity", func(p *config.Config, c Category, f *gates.Finding) bool {
 		terraform := isTool(f, ToolTerraform) || strings.Contains(strings.ToLower(f.Tool), "trivy") && c == CategoryInfrastructure && isTerraformFile(f.Path)
-		return terraform && f.Severity >= severityOf(p.Gates.TerraformMisconfigs.Severity)
+		return terraform && f.Severity >= severityOf(p.Gates.TerraformMisconfigurations.Severity)
 	}},
 	{"terraform-drift", "Terraform directories whose plan shows changes or failed", func(_ *config.Config, _ Category, f *gates.Finding) bool {
 		return isTool(f, ToolTerraformDrift)

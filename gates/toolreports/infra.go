@@ -237,15 +237,15 @@ func parseImageCheck(r *reader, a *policy.Analysis) error {
 	}
 
 	user := strings.TrimSpace(*c.User)
-	name0, _, _ := strings.Cut(user, ":")
-	root := name0 == "" || name0 == "root" || name0 == "0"
+	userName, _, _ := strings.Cut(user, ":")
+	root := userName == "" || userName == "root" || userName == "0"
 	check := policy.Check{OK: !root, Detail: fmt.Sprintf("image user %q", user)}
 	if root {
-		shown := user
-		if shown == "" {
-			shown = "unset, so root"
+		displayed := user
+		if displayed == "" {
+			displayed = "unset, so root"
 		}
-		check.Detail = fmt.Sprintf("the image runs as root (User %s): add a non-root USER to the final Dockerfile stage", shown)
+		check.Detail = fmt.Sprintf("the image runs as root (User %s): add a non-root USER to the final Dockerfile stage", displayed)
 		a.Findings = append(a.Findings, gates.Finding{
 			Tool: policy.ToolImageCheck, RuleID: policy.RuleImageRootUser, Severity: gates.SeverityHigh, Path: "Dockerfile",
 			Message: check.Detail,

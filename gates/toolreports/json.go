@@ -8,8 +8,8 @@ import (
 )
 
 // decodeJSON decodes a JSON report into v. A syntax or type error becomes
-// a ParseError with the line and column of the offending byte; an empty
-// file is an error that says so.
+// a ParseError with the line and column of the offending byte. An empty
+// file is an error of its own, because the tool then failed before writing.
 func (r *reader) decodeJSON(name string, data []byte, v any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return r.errorf(name, 0, "file is empty: the tool wrote no JSON; read the step log for its error")

@@ -21,7 +21,7 @@ import (
 var (
 	// ansiEscape matches terminal colour and cursor sequences.
 	ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
-	// secretKeyword marks a message that talks about a credential; value
+	// secretKeyword marks a message about a credential. The value-like
 	// tokens after it are masked.
 	secretKeyword = regexp.MustCompile(`(?i)(passw(or)?d|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential|bearer|authorization)`)
 	// envName matches an environment variable name such as DB_PASSWORD.
@@ -64,7 +64,7 @@ func maskMessages(messages []string) []string {
 	return out
 }
 
-// maskMessage masks one message; see maskMessages.
+// maskMessage masks one message as maskMessages does.
 func maskMessage(m string) string { return maskMessages([]string{m})[0] }
 
 // cleanText removes terminal escapes and turns line breaks and other
@@ -141,9 +141,11 @@ func maskSecrets(s string) string {
 	return b.String()
 }
 
-// looksLikeSecret reports whether a token could be a credential value:
-// at least six characters mixing letters with digits, or upper with lower
-// case, or symbols. Variable names such as DB_PASSWORD are kept.
+// looksLikeSecret reports whether a token could be a credential value. It
+// must have at least six characters and mix letters with digits, or with
+// symbols, or consist of letters with two or more upper-case ones among
+// lower-case ones ("SuperSecretValue"). Variable names such as
+// DB_PASSWORD are kept.
 func looksLikeSecret(t string) bool {
 	if len(t) < 6 || envName.MatchString(t) && secretKeyword.MatchString(t) {
 		return false

@@ -128,8 +128,8 @@ func tscSeverity(category string) gates.Severity {
 // --list-different`: one path per line for each file whose formatting
 // differs. The `--check` form ("Checking formatting...", "[warn] PATH")
 // is read too.
-// NOTE: a file that Prettier cannot parse is reported on stderr only, so
-// it is missing from this list; the step's exit status 2 shows it.
+// NOTE: Prettier reports a file that it cannot parse on stderr only, so
+// the file is missing from this list. The step's exit status 2 shows it.
 func parsePrettier(r *reader, a *policy.Analysis) error {
 	const name = "prettier.txt"
 	a.Source = r.path(name)

@@ -1,7 +1,7 @@
-// Package toolreports reads the reports that containerized steps write in
-// their tools' own formats (tsc text, Prettier file lists, conftest, axe,
-// ZAP and SonarQube JSON, and the status files of hmsci's shell steps) and
-// turns each into a policy.Analysis for the gates.
+// Package toolreports turns the reports that containerized steps write in
+// their tools' own formats into policy.Analysis values for the gates.
+// These formats are tsc text, Prettier file lists, conftest, kubeconform,
+// axe, ZAP and SonarQube JSON, and the status files of hmsci's shell steps.
 //
 // SARIF, JUnit and the other standard formats are parsed by gates/reports;
 // Parse returns nothing for steps that write only those.

@@ -52,11 +52,11 @@ func parseAxe(r *reader, a *policy.Analysis) error {
 	trimmed := strings.TrimSpace(string(data))
 	if strings.HasPrefix(trimmed, "{") {
 		// axe-core's own JSON (axe.run results) is one object.
-		var one axeResult
-		if err := r.decodeJSON(name, data, &one); err != nil {
+		var single axeResult
+		if err := r.decodeJSON(name, data, &single); err != nil {
 			return err
 		}
-		results = []axeResult{one}
+		results = []axeResult{single}
 	} else if err := r.decodeJSON(name, data, &results); err != nil {
 		return err
 	}
