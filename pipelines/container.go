@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hms-enterprise/hmsci/gates"
+	"github.com/hms-enterprise/hmsci/gates/policy"
 	"github.com/hms-enterprise/hmsci/gates/reports"
 	"github.com/hms-enterprise/hmsci/steps"
 )
@@ -49,6 +50,15 @@ func (r *run) runContainer(ctx context.Context, spec steps.Spec, s steps.Step, r
 			res.Findings = append(res.Findings, rep.SARIF.Findings...)
 		}
 	}
+	analyses, err := stepAnalyses(spec, dir)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, a := range analyses {
+		res.Findings = append(res.Findings, a.Findings...)
+		r.addAnalysis(a)
+	}
+
 	r.mu.Lock()
 	r.inputs.Reports = append(r.inputs.Reports, parsed...)
 	r.inputs.ReportErrors = append(r.inputs.ReportErrors, errs...)
@@ -70,4 +80,27 @@ func (r *run) runContainer(ctx context.Context, spec steps.Spec, s steps.Step, r
 		}
 	}
 	return nil
+}
+
+// stepAnalyses reads the reports that are specific to one tool and have no
+// standard format, such as ESLint's JSON output.
+func stepAnalyses(spec steps.Spec, dir string) ([]policy.Analysis, error) {
+	var out []policy.Analysis
+	if spec.Name == steps.ESLint.Spec().Name {
+		path := filepath.Join(dir, "eslint.json")
+		f, err := os.Open(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		default:
+			defer f.Close()
+			findings, err := steps.ParseESLintJSON(f, steps.SourcePath)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			out = append(out, policy.Analysis{Tool: "eslint", Findings: findings, Source: "eslint.json"})
+		}
+	}
+	return out, nil
 }

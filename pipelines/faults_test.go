@@ -168,7 +168,7 @@ func jestCommand(t *testing.T, dir string) []string {
 func runJest(t *testing.T, dir string) *gates.Result {
 	t.Helper()
 	reportDir := t.TempDir()
-	env := []string{"JEST_JUNIT_OUTPUT_DIR=" + reportDir, "JEST_JUNIT_OUTPUT_NAME=jest.junit.xml"}
+	env := []string{"JEST_JUNIT_OUTPUT_DIR=" + reportDir, "JEST_JUNIT_OUTPUT_NAME=jest.junit.xml", "JEST_JUNIT_REPORT_TEST_SUITE_ERRORS=true"}
 	parsed := hostCommand(t, dir, reportDir, env, jestCommand(t, dir))
 	return evaluate(t, dir, parsed)
 }
@@ -195,4 +195,29 @@ func TestCleanAppPassesHostToolGates(t *testing.T) {
 		v := verdictOf(t, result, gate)
 		assert.Equal(t, gates.StatusPassed, v.Status, "%s: %s %s %s", gate, v.Measured, v.Reason, v.Next)
 	}
+}
+
+func TestFaultESLintError(t *testing.T) {
+	dir := copyApp(t)
+	jestCommand(t, dir) // links node_modules, or skips when it is absent
+	plant(t, dir, "src/config.ts", "\n", "\nconst unusedSetting = 1;\n")
+
+	reportDir := t.TempDir()
+	argv := steps.ESLintCommand(steps.Detect(dir))
+	args := append([]string{filepath.Join(dir, argv[0])}, argv[1:]...)
+	for i := range args {
+		args[i] = strings.ReplaceAll(args[i], steps.ReportsPath, reportDir)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+		require.NoError(t, err, "%s", out)
+	}
+
+	analyses, err := stepAnalyses(steps.ESLint.Spec(), reportDir)
+	require.NoError(t, err)
+	require.Len(t, analyses, 1, "eslint wrote no eslint.json; output:\n%s", out)
+	result := policy.Run(loadPolicy(t, dir), policy.Inputs{Analyses: analyses, Root: dir}, dir)
+	failedGate(t, result, "eslint-errors", "src/config.ts")
 }

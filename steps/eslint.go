@@ -42,6 +42,11 @@ var ESLint = toolStep{
 	},
 }
 
+// ESLintCommand returns the argv the eslint step runs for the detected
+// project: SARIF output when the project has the SARIF formatter, ESLint's
+// JSON output otherwise.
+func ESLintCommand(d Detection) []string { return eslintArgs(d) }
+
 func eslintArgs(d Detection) []string {
 	if d.HasDependency(sarifFormatter) {
 		return []string{bin("eslint"), "--format", sarifFormatter, "--output-file", reportPath("eslint.sarif"), "."}

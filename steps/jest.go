@@ -37,9 +37,13 @@ var Jest = toolStep{
 		}
 		// These variables take precedence over a "jest-junit" key in
 		// package.json (checked with jest-junit 17).
+		// A test file that fails to compile is left out of the JUnit
+		// report unless suite errors are reported, and would then not count
+		// as a failure.
 		ctr = ctr.
 			WithEnvVariable("JEST_JUNIT_OUTPUT_DIR", ReportsPath).
-			WithEnvVariable("JEST_JUNIT_OUTPUT_NAME", "jest.junit.xml")
+			WithEnvVariable("JEST_JUNIT_OUTPUT_NAME", "jest.junit.xml").
+			WithEnvVariable("JEST_JUNIT_REPORT_TEST_SUITE_ERRORS", "true")
 		ctr = run(ctr, jestArgs(env.Options.Workers)...)
 		return env.output(spec, ctr), nil
 	},
