@@ -58,6 +58,7 @@ func RunDirectory(ctx context.Context, client *dagger.Client, source *dagger.Dir
 	if err != nil {
 		return nil, nil, err
 	}
+	result.Source = "."
 	if _, err := render.WriteAll(outDir, result); err != nil {
 		return nil, nil, fmt.Errorf("write renderings: %w", err)
 	}

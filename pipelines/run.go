@@ -65,6 +65,8 @@ type run struct {
 	detection steps.Detection
 	env       *steps.Env
 	log       *slog.Logger
+	// source is the source directory as the caller named it.
+	source string
 
 	mu      sync.Mutex
 	results map[string]*gates.StepResult
@@ -103,6 +105,8 @@ func newRun(opts Options) (*run, []Phase, error) {
 	if info, err := os.Stat(abs); err != nil || !info.IsDir() {
 		return nil, nil, fmt.Errorf("source directory %q not found or not a directory", opts.SourceDir)
 	}
+	// The result names the source as the user gave it; analyzers read abs.
+	displaySource := opts.SourceDir
 	opts.SourceDir = abs
 	if opts.Config == nil {
 		opts.Config = config.Default()
@@ -134,6 +138,7 @@ func newRun(opts Options) (*run, []Phase, error) {
 		cfg:       opts.Config,
 		detection: steps.Detect(abs),
 		log:       opts.Logger,
+		source:    displaySource,
 		results:   map[string]*gates.StepResult{},
 		analyses:  map[string]policy.Analysis{},
 	}
@@ -425,7 +430,7 @@ func (r *run) addAnalysis(a policy.Analysis) {
 func (r *run) result(phases []Phase) *gates.Result {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	res := policy.Run(r.cfg, r.inputs, r.opts.SourceDir)
+	res := policy.Run(r.cfg, r.inputs, r.source)
 	// Each step result carries its own findings, and the renderers read
 	// both lists, so the evaluation's copy is dropped.
 	res.Findings = nil
