@@ -2,7 +2,10 @@ package toolreports
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/hms-enterprise/hmsci/gates"
@@ -311,14 +314,8 @@ func parseVerify(r *reader, a *policy.Analysis) error {
 		if err != nil {
 			return err
 		}
-		var sigs []struct {
-			Critical struct {
-				Image struct {
-					Digest string `json:"docker-manifest-digest"`
-				} `json:"image"`
-			} `json:"critical"`
-		}
-		if err := r.decodeJSON(payloads, raw, &sigs); err != nil {
+		sigs, err := r.cosignPayloads(payloads, raw)
+		if err != nil {
 			return err
 		}
 		if len(sigs) == 0 {
@@ -328,6 +325,41 @@ func parseVerify(r *reader, a *policy.Analysis) error {
 	}
 	a.Checks = map[string]policy.Check{policy.CheckImageSigned: check}
 	return nil
+}
+
+// cosignPayload is a verified signature payload in the simple signing
+// format that cosign prints.
+type cosignPayload struct {
+	Critical struct {
+		Image struct {
+			Digest string `json:"docker-manifest-digest"`
+		} `json:"image"`
+	} `json:"critical"`
+}
+
+// cosignPayloads reads the stdout of cosign verify: a JSON array of
+// payloads (cosign 2.x), or one JSON object per line as older versions
+// print it.
+func (r *reader) cosignPayloads(name string, data []byte) ([]cosignPayload, error) {
+	var sigs []cosignPayload
+	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || trimmed[0] == '[' {
+		err := r.decodeJSON(name, data, &sigs)
+		return sigs, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		start := dec.InputOffset()
+		var sig cosignPayload
+		err := dec.Decode(&sig)
+		if errors.Is(err, io.EOF) {
+			return sigs, nil
+		}
+		if err != nil {
+			line, column := lineColumn(data, start+1)
+			return nil, &ParseError{Step: r.step, Path: r.path(name), Line: line, Column: column, Err: fmt.Errorf("invalid JSON payload: %w", err)}
+		}
+		sigs = append(sigs, sig)
+	}
 }
 
 // cosignCheck holds when every cosign command exited with status 0.

@@ -23,7 +23,7 @@ var (
 	ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
 	// secretKeyword marks a message about a credential. The value-like
 	// tokens after it are masked.
-	secretKeyword = regexp.MustCompile(`(?i)(passw(or)?d|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential|bearer|authorization)`)
+	secretKeyword = regexp.MustCompile(`(?i)(passw(or)?d|pwd|secret|token|api[-_ ]?key|access[-_ ]?key|private[-_ ]?key|credential|bearer|authorization)`)
 	// envName matches an environment variable name such as DB_PASSWORD.
 	envName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 	// queryValue matches the value of a URL query parameter.

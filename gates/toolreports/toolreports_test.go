@@ -419,6 +419,16 @@ func TestParseSignAndVerify(t *testing.T) {
 	assert.True(t, c.OK)
 	assert.Contains(t, c.Detail, "1 signature(s) for sha256:4d1ea2f6")
 
+	lines := `{"critical":{"image":{"docker-manifest-digest":"sha256:aa"}},"optional":null}` + "\n" +
+		`{"critical":{"image":{"docker-manifest-digest":"sha256:aa"}},"optional":{"creator":"ci"}}` + "\n"
+	a, err = parseOne(t, "verify", map[string]string{"cosign-verify.txt": "verify 0\nverify-attestation 0\n", "cosign-verify.json": lines})
+	require.NoError(t, err, "older cosign prints one payload per line")
+	assert.Contains(t, a.Checks[policy.CheckImageSigned].Detail, "2 signature(s) for sha256:aa")
+
+	_, err = parseOne(t, "verify", map[string]string{"cosign-verify.txt": "verify 0\nverify-attestation 0\n", "cosign-verify.json": "{\"critical\":{}}\n{oops"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "line 2")
+
 	_, err = parseOne(t, "verify", map[string]string{"cosign-verify.txt": "verify 0\nverify-attestation 0\n", "cosign-verify.json": "[]"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no signature payload")
