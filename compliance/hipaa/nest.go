@@ -21,7 +21,7 @@ const globalGuardMarker = "APP_GUARD"
 // nestRoutes finds NestJS controller routes: methods decorated with @Get,
 // @Post and the like inside a class decorated with @Controller. A route is
 // authorized by a guard decorator on the method or the class, or by a
-// global guard (APP_GUARD) anywhere in the tree; a public decorator on the
+// global guard (APP_GUARD) anywhere in the tree. A public decorator on the
 // method or the class declares it public.
 func (rs *routeScanner) nestRoutes(globalGuard bool) []Route {
 	src, code := rs.src, rs.src.code
