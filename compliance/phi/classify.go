@@ -2,6 +2,7 @@ package phi
 
 import (
 	"bytes"
+	"sort"
 	"strings"
 )
 
@@ -19,8 +20,13 @@ func (s *fileScan) context(k kind, start, end int, keyKinds kind) int {
 		return ctxKey
 	}
 	best := ctxNone
-	for i := range s.ls.kws {
-		kw := &s.ls.kws[i]
+	// Keyword hits are in line order, so only those ending within
+	// keyWindow bytes before the value need a look; this keeps long lines
+	// with many keywords and numbers linear.
+	kws := s.ls.kws
+	first := sort.Search(len(kws), func(i int) bool { return kws[i].end >= start-keyWindow })
+	for i := first; i < len(kws) && kws[i].start <= end+nearAfter; i++ {
+		kw := &kws[i]
 		if kw.kinds&k == 0 {
 			continue
 		}
@@ -33,6 +39,10 @@ func (s *fileScan) context(k kind, start, end int, keyKinds kind) int {
 	}
 	return best
 }
+
+// keyWindow bounds, in bytes, how far before a value its key may end
+// ("key:" followed by padding). It is at least nearBefore.
+const keyWindow = 128
 
 func isQuote(c byte) bool { return c == '"' || c == '\'' || c == '`' }
 
@@ -50,12 +60,18 @@ func (s *fileScan) classifyLine(start, end int, keyKinds, lineKinds kind, patien
 	}
 
 	// Values whose category only a key can tell: names, addresses and
-	// alphanumeric record numbers.
+	// alphanumeric record numbers. They must not overlap the hits above,
+	// which are kept sorted for a binary search.
+	s.ls.lineHits = s.ls.lineHits[:0]
+	for _, h := range s.hits[first:] {
+		s.ls.lineHits = append(s.ls.lineHits, span{h.start, h.end})
+	}
+	sort.Slice(s.ls.lineHits, func(i, j int) bool { return s.ls.lineHits[i].start < s.ls.lineHits[j].start })
 	textKinds := kName | kNameWeak | kAddress | kMRN | kPlan
 	if keyKinds != 0 {
 		if keyKinds&textKinds != 0 {
 			v := trimSpan(s.data, start, end)
-			s.classifyText(v, keyKinds, patientCtx, first)
+			s.classifyText(v, keyKinds, patientCtx)
 		}
 		return
 	}
@@ -69,7 +85,7 @@ func (s *fileScan) classifyLine(start, end int, keyKinds, lineKinds kind, patien
 		}
 		v := s.keyValue(kw.valueStart, end, kw.kinds&(kMRN|kPlan) != 0)
 		if v.end > v.start {
-			s.classifyText(v, kw.kinds, patientCtx, first)
+			s.classifyText(v, kw.kinds, patientCtx)
 		}
 	}
 }
@@ -89,6 +105,9 @@ func (s *fileScan) keyValue(vs, end int, token bool) span {
 		return trimSpan(data, vs+1, vs+1+j)
 	}
 	j := vs
+	if end > vs+maxTextValue {
+		end = vs + maxTextValue
+	}
 	for j < end {
 		c := data[j]
 		if c == ',' || c == ';' || c == '}' || c == ']' || c == ')' || c == '<' || c == '\t' || c == '|' ||
@@ -110,16 +129,13 @@ func trimSpan(data []byte, start, end int) span {
 	return span{start, end}
 }
 
-// overlaps reports whether [start, end) overlaps a hit recorded since
-// index first.
-func (s *fileScan) overlaps(start, end, first int) bool {
-	for i := first; i < len(s.hits); i++ {
-		h := &s.hits[i]
-		if h.start < end && start < h.end {
-			return true
-		}
-	}
-	return false
+// overlaps reports whether [start, end) overlaps a candidate hit of the
+// current line. Those hits do not overlap each other, so their ends are
+// sorted too.
+func (s *fileScan) overlaps(start, end int) bool {
+	hits := s.ls.lineHits
+	k := sort.Search(len(hits), func(i int) bool { return hits[i].end > start })
+	return k < len(hits) && hits[k].start < end
 }
 
 func sepsUniform(seps []byte, allowed string) bool {
@@ -318,9 +334,9 @@ func (s *fileScan) classifyEmail(e span, keyKinds, lineKinds kind, patientCtx bo
 }
 
 // classifyText validates the value v of a name, address or record-number
-// key. Hits recorded since index first are not overlapped.
-func (s *fileScan) classifyText(v span, kinds kind, patientCtx bool, first int) {
-	if v.end <= v.start || v.end-v.start > 200 || s.overlaps(v.start, v.end, first) {
+// key that does not overlap a candidate hit of its line.
+func (s *fileScan) classifyText(v span, kinds kind, patientCtx bool) {
+	if v.end <= v.start || v.end-v.start >= maxTextValue || s.overlaps(v.start, v.end) {
 		return
 	}
 	value := s.data[v.start:v.end]
@@ -349,6 +365,10 @@ func (s *fileScan) classifyText(v span, kinds kind, patientCtx bool, first int) 
 		}
 	}
 }
+
+// maxTextValue bounds, in bytes, the name, address or record-number
+// values read after a key; longer text is prose, not one value.
+const maxTextValue = 200
 
 // notNames are values of name keys that are types, placeholders or code.
 var notNames = map[string]bool{

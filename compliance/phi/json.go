@@ -39,10 +39,14 @@ func (s *fileScan) scanJSON() bool {
 		return false
 	}
 	s.structured = true
+	// Frames come parent first, so one forward pass settles, for every
+	// frame, the Patient resource and the patient key that enclose it.
 	patientOf := make([]int, len(frames))
+	underPatientKey := make([]bool, len(frames))
 	for i := range frames {
 		patientOf[i] = -1
 		f := &frames[i]
+		underPatientKey[i] = lookupKeyword([]byte(f.key))&kPatient != 0 || f.parent >= 0 && underPatientKey[f.parent]
 		switch {
 		case f.resourceType == "Patient":
 			patientOf[i] = i
@@ -55,7 +59,7 @@ func (s *fileScan) scanJSON() bool {
 		k := lookupKeyword([]byte(sc.key))
 		p := patientOf[sc.frame]
 		k |= fhirKinds(frames, sc, p >= 0)
-		patient := p >= 0 || s.keyAncestorPatient(frames, sc.frame)
+		patient := p >= 0 || underPatientKey[sc.frame]
 		if sc.key == "resourceType" || sc.key == "system" || sc.key == "reference" || sc.key == "url" {
 			continue
 		}
@@ -71,18 +75,6 @@ func (s *fileScan) scanJSON() bool {
 	s.addPatientHits(frames, patientHits)
 	s.structured = false
 	return true
-}
-
-// keyAncestorPatient reports whether the frame or one of its ancestors
-// sits under a key such as "patient" or "patients".
-func (s *fileScan) keyAncestorPatient(frames []jsonFrame, i int) bool {
-	for depth := 0; i >= 0 && depth < maxJSONDepth; depth++ {
-		if lookupKeyword([]byte(frames[i].key))&kPatient != 0 {
-			return true
-		}
-		i = frames[i].parent
-	}
-	return false
 }
 
 // fhirKinds returns the categories a FHIR R4 element implies: HumanName

@@ -65,6 +65,9 @@ func (s *fileScan) scanLogCalls(lang language, maskFuncs map[string]bool) {
 		}
 		expr, at, end := s.phiArgument(p, lang, maskFuncs)
 		if expr == "" {
+			// Skip the arguments read, so nested parentheses are not
+			// read again as calls.
+			off = max(off, end)
 			continue
 		}
 		s.curLine = s.lineAt(at)

@@ -340,25 +340,36 @@ func (s *fileScan) resolveICD() {
 	if len(s.icds) == 0 {
 		return
 	}
-	var ids []hit
+	// Identifier hits by HL7 message and, sorted, by line, so each
+	// candidate looks only at its own record or line window.
+	type recordIDs struct{ found, real bool }
+	byRecord := map[int]recordIDs{}
+	var byLine []hit
 	for _, h := range s.hits {
-		if identifierRules[h.rule] {
-			ids = append(ids, h)
+		if !identifierRules[h.rule] {
+			continue
 		}
+		if h.record >= 0 {
+			r := byRecord[h.record]
+			byRecord[h.record] = recordIDs{found: true, real: r.real || h.synthetic == ""}
+		}
+		byLine = append(byLine, h)
 	}
+	sort.SliceStable(byLine, func(i, j int) bool { return byLine[i].line < byLine[j].line })
 	for _, c := range s.icds {
 		synthetic := "all identifiers next to the code are synthetic"
 		found := false
-		for _, h := range ids {
-			var near bool
-			if c.record >= 0 {
-				near = h.record == c.record
-			} else {
-				near = h.line-c.line <= s.icdWindow && c.line-h.line <= s.icdWindow
+		if c.record >= 0 {
+			r := byRecord[c.record]
+			found = r.found
+			if r.real {
+				synthetic = ""
 			}
-			if near {
+		} else {
+			k := sort.Search(len(byLine), func(i int) bool { return byLine[i].line >= c.line-s.icdWindow })
+			for ; k < len(byLine) && byLine[k].line <= c.line+s.icdWindow; k++ {
 				found = true
-				if h.synthetic == "" {
+				if byLine[k].synthetic == "" {
 					synthetic = ""
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -255,4 +256,26 @@ func TestSyntheticBlockingPolicy(t *testing.T) {
 	rep, err = ScanBytes(context.Background(), "a.txt", text, Options{SyntheticBlocking: true})
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.Blocking())
+}
+
+// TestScanLongLinesStayLinear feeds one-line inputs whose keywords,
+// numbers, keys and findings would take minutes to scan with a quadratic
+// step; linear code takes well under a second even on a loaded machine.
+func TestScanLongLinesStayLinear(t *testing.T) {
+	inputs := map[string]string{
+		"keys.txt":     strings.Repeat("ssn 536-22-1234 name: Ann Lee dob 1984-03-15 ", 20000),
+		"nodelim.yaml": strings.Repeat("name: name: patient: ", 40000),
+		"calls.go":     strings.Repeat("log.Print(f(g(h(x)))) ", 40000),
+		"icd.csv":      "ssn,dx\n" + strings.Repeat("536-22-1234,E11.9\n", 20000),
+		"emails.txt":   "email " + strings.Repeat("a@b.co", 100000),
+		"deep.json":    strings.Repeat(`{"patient":`, 500) + "[" + strings.Repeat(`"Ann Lee",`, 50000) + `"x"]` + strings.Repeat("}", 500),
+	}
+	for name, text := range inputs {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			_, err := ScanBytes(context.Background(), name, []byte(text), Options{MaxFileSize: 8 << 20})
+			require.NoError(t, err)
+			assert.Less(t, time.Since(start), 20*time.Second)
+		})
+	}
 }

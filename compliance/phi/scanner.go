@@ -370,8 +370,8 @@ func (sc *scanner) findings(p string, data []byte) []gates.Finding {
 		key := h.rule + "\x00" + masked
 		occurrence := seen[key]
 		seen[key]++
-		line, col := lines.position(h.start)
-		endLine, endCol := lines.position(h.end)
+		line, col := lines.position(h.start, &lines.start)
+		endLine, endCol := lines.position(h.end, &lines.end)
 		rule := rulesByID[h.rule]
 		sev := rule.Severity
 		props := map[string]any{
@@ -475,10 +475,26 @@ func sortFindings(f []gates.Finding) {
 	})
 }
 
-// lineIndex maps byte offsets to 1-based lines and rune columns.
+// lineIndex maps byte offsets to 1-based lines and rune columns. It
+// caches the last position and the inline-allow result per line, so many
+// findings on one long line cost linear time.
 type lineIndex struct {
 	data   []byte
 	starts []int
+
+	// start and end are cursors for finding starts, which come in
+	// ascending order, and finding ends, which nearly do.
+	start, end cursor
+	allow      map[int]allowResult
+}
+
+// cursor is the last position computed, reused when the next offset is
+// on the same line and not before it.
+type cursor struct{ line, off, col int }
+
+type allowResult struct {
+	reason string
+	ok     bool
 }
 
 func newLineIndex(data []byte) *lineIndex {
@@ -488,20 +504,24 @@ func newLineIndex(data []byte) *lineIndex {
 			starts = append(starts, i+1)
 		}
 	}
-	return &lineIndex{data: data, starts: starts}
+	return &lineIndex{data: data, starts: starts, allow: map[int]allowResult{}}
 }
 
-func (l *lineIndex) position(off int) (int, int) {
+func (l *lineIndex) position(off int, cur *cursor) (int, int) {
 	k := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off }) - 1
 	if k < 0 {
 		k = 0
 	}
-	col := 1
-	for _, c := range l.data[l.starts[k]:min(off, len(l.data))] {
+	from, col := l.starts[k], 1
+	if cur.line == k+1 && cur.off <= off {
+		from, col = cur.off, cur.col
+	}
+	for _, c := range l.data[from:min(off, len(l.data))] {
 		if c < 0x80 || c >= 0xC0 {
 			col++
 		}
 	}
+	*cur = cursor{line: k + 1, off: min(off, len(l.data)), col: col}
 	return k + 1, col
 }
 
@@ -523,6 +543,15 @@ const allowMarker = "hmsci:allow-phi"
 // inlineAllow returns the reason of an hmsci:allow-phi comment on the line
 // or the line before, and whether there is one.
 func (l *lineIndex) inlineAllow(line int) (string, bool) {
+	if r, ok := l.allow[line]; ok {
+		return r.reason, r.ok
+	}
+	reason, ok := l.findAllow(line)
+	l.allow[line] = allowResult{reason, ok}
+	return reason, ok
+}
+
+func (l *lineIndex) findAllow(line int) (string, bool) {
 	for _, n := range []int{line, line - 1} {
 		t := l.text(n)
 		k := bytes.Index(t, []byte(allowMarker))

@@ -43,6 +43,8 @@ type lineScan struct {
 	seps   []byte
 	mbiBuf []byte
 	emails []span
+	// lineHits are the sorted spans of the line's candidate hits.
+	lineHits []span
 }
 
 // proximity limits, in bytes, for a keyword to give context to a value
@@ -280,6 +282,13 @@ func (s *fileScan) checkDigitWord(i, w, end int) {
 // scanEmailAt checks for an e-mail address around the '@' at index at.
 func (s *fileScan) scanEmailAt(at, start, end int) {
 	data := s.data
+	// An address starts after the previous one, so spans never overlap.
+	if n := len(s.ls.emails); n > 0 && start < s.ls.emails[n-1].end {
+		start = s.ls.emails[n-1].end
+		if at < start {
+			return
+		}
+	}
 	l := at
 	for l > start && isEmailLocal(data[l-1]) {
 		l--
