@@ -33,7 +33,7 @@ const (
 // Check keys of step tools.
 const (
 	// CheckSonarQubeQualityGate holds when the SonarQube project status
-	// is OK (or WARN on servers before SonarQube 7.6).
+	// is OK, or WARN, a status that older servers return.
 	CheckSonarQubeQualityGate = "sonarqube-quality-gate"
 	// CheckMigrations holds when the migrations ran up, down and up again
 	// with exit status 0.

@@ -238,9 +238,9 @@ type sonarStatus struct {
 // sonarComparators spell out the comparator of a failed condition.
 var sonarComparators = map[string]string{"LT": "at least", "GT": "at most", "EQ": "not", "NE": "equal to"}
 
-// parseSonarQube reads sonarqube-quality-gate.json. OK passes; WARN
-// (servers before SonarQube 7.6) passes with the warning in the detail;
-// ERROR fails and names the failed conditions; NONE means the project has
+// parseSonarQube reads sonarqube-quality-gate.json. Status OK passes, and
+// WARN, which older servers return, passes with the warning in the detail.
+// ERROR fails and names the failed conditions. NONE means the project has
 // no quality gate, so the gate is not evaluated.
 func parseSonarQube(r *reader, a *policy.Analysis) error {
 	const name = "sonarqube-quality-gate.json"
