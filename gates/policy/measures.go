@@ -216,8 +216,14 @@ func measurePHICoverage(e *evaluation, s config.GateSetting) measurement {
 	}
 }
 
+// measureTests counts the failing unit tests. The JUnit reports of the
+// newman and playwright steps feed api-tests and e2e-tests instead, so a
+// failing API or browser test does not count twice.
 func measureTests(e *evaluation, _ config.GateSetting) measurement {
-	return e.measureJUnit(nil, "no JUnit XML report")
+	isUnitReport := func(reportPath string) bool {
+		return !isNewmanJUnit(reportPath) && !isPlaywrightJUnit(reportPath)
+	}
+	return e.measureJUnit(isUnitReport, "no JUnit XML report of unit tests")
 }
 
 // measureJUnit counts failed and errored test cases in the JUnit reports

@@ -37,7 +37,8 @@ func TestStepTestGatesReadTheirStep(t *testing.T) {
 	assert.Equal(t, "0 failing of 1", e2e.Measured)
 
 	unit := verdictOf(t, verdicts, "unit-tests")
-	assert.Equal(t, "2 failing of 4", unit.Measured, "unit-tests still counts every JUnit report")
+	assert.Equal(t, "1 failing of 1", unit.Measured, "API and browser tests count in their own gates only")
+	assert.Equal(t, []string{"out/steps/jest/jest.junit.xml"}, unit.Reports)
 }
 
 func TestStepTestGatesMissing(t *testing.T) {
