@@ -99,7 +99,8 @@ func TestFromJSONChoiceTypes(t *testing.T) {
 	assert.Equal(t, fhirpath.Collection{true}, evaluate(t, root, "multipleBirth is integer"))
 	assert.Equal(t, fhirpath.Collection{true}, evaluate(t, root, "multipleBirth = 2"))
 	assert.Equal(t, fhirpath.Collection{false}, evaluate(t, root, "multipleBirth is boolean"))
-	assert.Equal(t, fhirpath.Collection{true}, evaluate(t, root, "multipleBirthInteger.exists()"))
+	assert.Equal(t, fhirpath.Collection{false}, evaluate(t, root, "multipleBirthInteger.exists()"), "JSON names with a type suffix are not FHIRPath names")
+	assert.Equal(t, fhirpath.Collection{int64(2)}, evaluate(t, root, "multipleBirth.ofType(integer)"))
 }
 
 func TestFromJSONWithoutModel(t *testing.T) {
@@ -390,4 +391,15 @@ func TestIntegerOverflowIsEmpty(t *testing.T) {
 		require.NoError(t, err, expression)
 		assert.Equal(t, want, result, expression)
 	}
+}
+
+func TestTypeSuffixIsNotChoiceName(t *testing.T) {
+	// TestScript assert has the elements response (a code) and responseCode (a string); the
+	// name responseCode must not also select response.
+	model, err := loadR4Model()
+	require.NoError(t, err)
+	root, err := fhirpath.FromJSON([]byte(`{"resourceType": "TestScript", "setup": {"action": [{"assert": {"response": "okay"}}]}}`), model)
+	require.NoError(t, err)
+	assert.Equal(t, fhirpath.Collection{int64(0)}, evaluate(t, root, "setup.action.assert.responseCode.count()"))
+	assert.Equal(t, fhirpath.Collection{int64(1)}, evaluate(t, root, "setup.action.assert.response.count()"))
 }

@@ -155,17 +155,8 @@ func (ev *evaluator) navigate(focus Collection, name string, atRoot bool) (Colle
 				found = true
 			}
 		}
-		if found {
-			continue
-		}
-		// A FHIR JSON property such as valueQuantity names a choice element with its type.
-		for _, child := range node.Children {
-			if child.Type != "" && strings.HasPrefix(name, child.Name) && len(name) > len(child.Name) &&
-				strings.EqualFold(name[len(child.Name):], child.Type) && child.Name != name {
-				result = append(result, child)
-				found = true
-			}
-		}
+		// A JSON property name with a type suffix, such as valueQuantity, is not a FHIRPath
+		// name: the element is "value", and value.ofType(Quantity) selects the type.
 		if !found && atRoot && name != "" && unicode.IsUpper(rune(name[0])) && ev.nodeIsType(node, name) {
 			result = append(result, node)
 		}

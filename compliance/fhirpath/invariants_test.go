@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,6 +122,62 @@ func TestR4ConstraintsHoldOnExamples(t *testing.T) {
 	require.Greater(t, evaluated, 1000)
 }
 
+// TestR4ConstraintsOnPackageExamples runs the check of TestR4ConstraintsHoldOnExamples over
+// every example of the hl7.fhir.r4.examples package when FHIR_R4_EXAMPLES names its
+// extracted package folder. It lists each false error-severity invariant and each evaluation
+// error, which a reviewer checks against the example by hand.
+func TestR4ConstraintsOnPackageExamples(t *testing.T) {
+	dir := os.Getenv("FHIR_R4_EXAMPLES")
+	if dir == "" {
+		t.Skip("set FHIR_R4_EXAMPLES to the extracted hl7.fhir.r4.examples package folder to run this test")
+	}
+	model, err := loadR4Model()
+	require.NoError(t, err)
+	constraints := readConstraints(t)
+	parsed := make([]*fhirpath.Expression, len(constraints))
+	for i, c := range constraints {
+		parsed[i], err = fhirpath.Parse(c.expression)
+		require.NoError(t, err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	require.NoError(t, err)
+	resources, evaluated, failures, errorCount := 0, 0, 0, 0
+	for _, file := range files {
+		info, err := os.Stat(file)
+		require.NoError(t, err)
+		if info.Size() > 1<<20 || strings.HasPrefix(filepath.Base(file), "package.json") {
+			continue // the definition bundles are data, not examples
+		}
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		root, err := fhirpath.FromJSON(data, model)
+		if err != nil {
+			continue // not a resource (ig-r4.json is a configuration file)
+		}
+		resources++
+		for i, c := range constraints {
+			for _, target := range constraintTargets(t, root, c.path, model) {
+				env := &fhirpath.Environment{Resource: enclosingResource(target.node), RootResource: root, Model: model}
+				result, err := parsed[i].Evaluate(fhirpath.Collection{target.node}, env)
+				if errors.Is(err, fhirpath.ErrNotSupported) {
+					continue
+				}
+				evaluated++
+				if err != nil {
+					errorCount++
+					t.Logf("ERROR %s %s on %s: %v", filepath.Base(file), c.key, target.label, err)
+					continue
+				}
+				if c.severity == "error" && len(result) == 1 && result[0] == false {
+					failures++
+					t.Logf("FALSE %s %s on %s: %s", filepath.Base(file), c.key, target.label, c.expression)
+				}
+			}
+		}
+	}
+	t.Logf("%d resources, %d evaluations, %d false error-severity invariants, %d evaluation errors", resources, evaluated, failures, errorCount)
+}
+
 type target struct {
 	node  *fhirpath.Node
 	label string
@@ -131,12 +188,7 @@ type target struct {
 func constraintTargets(t *testing.T, root *fhirpath.Node, path string, model *tableModel) []target {
 	t.Helper()
 	typeName, rest, _ := strings.Cut(path, ".")
-	var bases []*fhirpath.Node
-	walk(root, func(n *fhirpath.Node) {
-		if isOrDerives(n.Type, typeName, model) {
-			bases = append(bases, n)
-		}
-	})
+	bases := nodesOfType(root, typeName, model)
 	if rest == "" {
 		result := make([]target, 0, len(bases))
 		for _, n := range bases {
@@ -144,7 +196,7 @@ func constraintTargets(t *testing.T, root *fhirpath.Node, path string, model *ta
 		}
 		return result
 	}
-	expr, err := fhirpath.Parse(strings.ReplaceAll(rest, "[x]", ""))
+	expr, err := parsePathCached(strings.ReplaceAll(rest, "[x]", ""))
 	require.NoError(t, err, path)
 	var result []target
 	for _, base := range bases {
@@ -159,14 +211,41 @@ func constraintTargets(t *testing.T, root *fhirpath.Node, path string, model *ta
 	return result
 }
 
-func isOrDerives(typ, name string, model *tableModel) bool {
-	for depth := 0; typ != "" && depth < 16; depth++ {
-		if typ == name {
-			return true
-		}
-		typ = model.BaseType(typ)
+// typeIndex caches, for the most recent root, the nodes of each type and its base types.
+var typeIndex struct {
+	sync.Mutex
+	root   *fhirpath.Node
+	byType map[string][]*fhirpath.Node
+}
+
+func nodesOfType(root *fhirpath.Node, typeName string, model *tableModel) []*fhirpath.Node {
+	typeIndex.Lock()
+	defer typeIndex.Unlock()
+	if typeIndex.root != root {
+		typeIndex.root = root
+		typeIndex.byType = map[string][]*fhirpath.Node{}
+		walk(root, func(n *fhirpath.Node) {
+			for typ, depth := n.Type, 0; typ != "" && depth < 16; depth++ {
+				typeIndex.byType[typ] = append(typeIndex.byType[typ], n)
+				typ = model.BaseType(typ)
+			}
+		})
 	}
-	return false
+	return typeIndex.byType[typeName]
+}
+
+var pathExpressions sync.Map // element path -> *fhirpath.Expression
+
+func parsePathCached(path string) (*fhirpath.Expression, error) {
+	if cached, ok := pathExpressions.Load(path); ok {
+		return cached.(*fhirpath.Expression), nil
+	}
+	expr, err := fhirpath.Parse(path)
+	if err != nil {
+		return nil, err
+	}
+	pathExpressions.Store(path, expr)
+	return expr, nil
 }
 
 func walk(n *fhirpath.Node, visit func(*fhirpath.Node)) {
