@@ -39,26 +39,26 @@ func (fs functions) add(src *source) {
 	code := src.code
 	for _, m := range functionDecl.FindAllStringSubmatchIndex(code, -1) {
 		name := code[m[2]:m[3]]
-		if body, ok := bodyAfterParams(code, m[1]-1); ok {
+		if body, ok := src.bodyAfterParams(m[1] - 1); ok {
 			fs[name] = append(fs[name], function{src: src, name: name, body: body})
 		}
 	}
 	for _, m := range functionVar.FindAllStringSubmatchIndex(code, -1) {
 		name := code[m[2]:m[3]]
-		if body, ok := bodyAfterParams(code, m[1]-1); ok {
+		if body, ok := src.bodyAfterParams(m[1] - 1); ok {
 			fs[name] = append(fs[name], function{src: src, name: name, body: body})
 		}
 	}
 	for _, m := range functionVarBare.FindAllStringSubmatchIndex(code, -1) {
 		name := code[m[2]:m[3]]
-		fs[name] = append(fs[name], function{src: src, name: name, body: arrowBody(code, m[1])})
+		fs[name] = append(fs[name], function{src: src, name: name, body: src.arrowBody(m[1])})
 	}
 	for _, m := range methodDecl.FindAllStringSubmatchIndex(code, -1) {
 		name := code[m[2]:m[3]]
 		if notMethods[name] {
 			continue
 		}
-		closing := matchClose(code, m[1]-1)
+		closing := src.matchClose(m[1] - 1)
 		if closing < 0 {
 			continue
 		}
@@ -68,7 +68,7 @@ func (fs functions) add(src *source) {
 		if !strings.HasPrefix(rest, "{") && !strings.HasPrefix(rest, ":") {
 			continue
 		}
-		if body, ok := bodyAfterParams(code, m[1]-1); ok {
+		if body, ok := src.bodyAfterParams(m[1] - 1); ok {
 			fs[name] = append(fs[name], function{src: src, name: name, body: body})
 		}
 	}
@@ -76,8 +76,9 @@ func (fs functions) add(src *source) {
 
 // bodyAfterParams returns the body of a function whose parameter list opens
 // at paren: a braced block, or the expression of an arrow function.
-func bodyAfterParams(code string, paren int) (span, bool) {
-	closing := matchClose(code, paren)
+func (src *source) bodyAfterParams(paren int) (span, bool) {
+	code := src.code
+	closing := src.matchClose(paren)
 	if closing < 0 {
 		return span{}, false
 	}
@@ -85,18 +86,18 @@ func bodyAfterParams(code string, paren int) (span, bool) {
 	for i < len(code) {
 		switch {
 		case code[i] == '{':
-			end := matchClose(code, i)
+			end := src.matchClose(i)
 			if end < 0 {
 				return span{}, false
 			}
 			return span{i, end + 1}, true
 		case strings.HasPrefix(code[i:], "=>"):
-			return arrowBody(code, i+2), true
+			return src.arrowBody(i + 2), true
 		case code[i] == ';':
 			return span{}, false
 		case code[i] == '<' || code[i] == '(' || code[i] == '[':
 			// Skip a generic or tuple return type such as Promise<Reply>.
-			if end := matchAngleOrBracket(code, i); end > i {
+			if end := src.matchAngleOrBracket(i); end > i {
 				i = end + 1
 				continue
 			}
@@ -106,9 +107,10 @@ func bodyAfterParams(code string, paren int) (span, bool) {
 	return span{}, false
 }
 
-func matchAngleOrBracket(code string, open int) int {
+func (src *source) matchAngleOrBracket(open int) int {
+	code := src.code
 	if code[open] != '<' {
-		return matchClose(code, open)
+		return src.matchClose(open)
 	}
 	depth := 0
 	for i := open; i < len(code); i++ {
@@ -128,13 +130,14 @@ func matchAngleOrBracket(code string, open int) int {
 }
 
 // arrowBody returns the body of an arrow function whose "=>" ends at from.
-func arrowBody(code string, from int) span {
+func (src *source) arrowBody(from int) span {
+	code := src.code
 	i := from
 	for i < len(code) && isSpace(code[i]) {
 		i++
 	}
 	if i < len(code) && code[i] == '{' {
-		if end := matchClose(code, i); end >= 0 {
+		if end := src.matchClose(i); end >= 0 {
 			return span{i, end + 1}
 		}
 	}

@@ -262,9 +262,9 @@ func Evaluate(ctx context.Context, root string, opts Options, inputs Inputs) (*R
 // route: { provide: APP_GUARD, useClass: ... }.
 var globalGuardPattern = regexp.MustCompile(`\bprovide\s*:\s*APP_GUARD\b`)
 
-// maxSourceSize bounds the files scanned for routes. The lexical scan is
-// quadratic in the worst case, and files past this size are bundles or
-// generated code rather than route definitions.
+// maxSourceSize bounds the files scanned for routes. Files past this size
+// are bundles or generated code rather than route definitions, and
+// skipping them keeps the scan fast.
 const maxSourceSize = 1 << 20
 
 // scanRoutes reads every source file and returns the routes found, with

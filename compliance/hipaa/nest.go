@@ -27,7 +27,7 @@ func (rs *routeScanner) nestRoutes(globalGuard bool) []Route {
 	src, code := rs.src, rs.src.code
 	var routes []Route
 	for _, m := range nestController.FindAllStringIndex(code, -1) {
-		argsEnd := matchClose(code, m[1]-1)
+		argsEnd := src.matchClose(m[1] - 1)
 		if argsEnd < 0 {
 			continue
 		}
@@ -37,10 +37,11 @@ func (rs *routeScanner) nestRoutes(globalGuard bool) []Route {
 		}
 		class := classKeyword.FindStringIndex(code[argsEnd:])
 		if class == nil {
-			continue
+			// No class follows this decorator, so none follows a later one.
+			break
 		}
 		bodyOpen := argsEnd + class[1] - 1
-		bodyClose := matchClose(code, bodyOpen)
+		bodyClose := src.matchClose(bodyOpen)
 		if bodyClose < 0 {
 			continue
 		}
@@ -49,7 +50,7 @@ func (rs *routeScanner) nestRoutes(globalGuard bool) []Route {
 		for _, dm := range nestMethod.FindAllStringSubmatchIndex(code[bodyOpen:bodyClose], -1) {
 			at := bodyOpen + dm[0]
 			open := bodyOpen + dm[1] - 1
-			end := matchClose(code, open)
+			end := src.matchClose(open)
 			if end < 0 {
 				continue
 			}
@@ -57,7 +58,7 @@ func (rs *routeScanner) nestRoutes(globalGuard bool) []Route {
 			if args := splitTopLevel(code, open+1, end); len(args) > 0 {
 				path, _ = src.stringLiteral(args[0])
 			}
-			nameAt, name, body, ok := methodAfterDecorators(code, end+1)
+			nameAt, name, body, ok := methodAfterDecorators(src, end+1)
 			if !ok {
 				continue
 			}
@@ -143,7 +144,8 @@ func decoratorsIn(code string) []string {
 
 // methodAfterDecorators skips further decorators after from and returns
 // the offset and name of the method they decorate and its body.
-func methodAfterDecorators(code string, from int) (nameAt int, name string, body span, ok bool) {
+func methodAfterDecorators(src *source, from int) (nameAt int, name string, body span, ok bool) {
+	code := src.code
 	i := from
 	for {
 		for i < len(code) && isSpace(code[i]) {
@@ -160,7 +162,7 @@ func methodAfterDecorators(code string, from int) (nameAt int, name string, body
 			i++
 		}
 		if i < len(code) && code[i] == '(' {
-			end := matchClose(code, i)
+			end := src.matchClose(i)
 			if end < 0 {
 				return 0, "", span{}, false
 			}
@@ -171,7 +173,7 @@ func methodAfterDecorators(code string, from int) (nameAt int, name string, body
 	if m == nil {
 		return 0, "", span{}, false
 	}
-	body, ok = bodyAfterParams(code, i+m[1]-1)
+	body, ok = src.bodyAfterParams(i + m[1] - 1)
 	return i + m[2], code[i+m[2] : i+m[3]], body, ok
 }
 

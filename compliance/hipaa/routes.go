@@ -77,7 +77,7 @@ func (rs *routeScanner) expressRoutes() []Route {
 	src, code := rs.src, rs.src.code
 	var uses []useAuth
 	for _, m := range expressUse.FindAllStringSubmatchIndex(code, -1) {
-		closing := matchClose(code, m[1]-1)
+		closing := src.matchClose(m[1] - 1)
 		if closing < 0 {
 			continue
 		}
@@ -95,7 +95,7 @@ func (rs *routeScanner) expressRoutes() []Route {
 
 	var routes []Route
 	for _, m := range expressCall.FindAllStringSubmatchIndex(code, -1) {
-		closing := matchClose(code, m[1]-1)
+		closing := src.matchClose(m[1] - 1)
 		if closing < 0 {
 			continue
 		}
@@ -136,7 +136,7 @@ func (rs *routeScanner) chainedRoutes(uses []useAuth) []Route {
 	src, code := rs.src, rs.src.code
 	var routes []Route
 	for _, m := range expressRoute.FindAllStringSubmatchIndex(code, -1) {
-		closing := matchClose(code, m[1]-1)
+		closing := src.matchClose(m[1] - 1)
 		if closing < 0 {
 			continue
 		}
@@ -156,7 +156,7 @@ func (rs *routeScanner) chainedRoutes(uses []useAuth) []Route {
 				break
 			}
 			open := next + call[1] - 1
-			end := matchClose(code, open)
+			end := src.matchClose(open)
 			if end < 0 {
 				break
 			}
@@ -203,12 +203,12 @@ func (rs *routeScanner) tableRoutes() []Route {
 	var routes []Route
 	seen := map[int]bool{}
 	for _, m := range pathKey.FindAllStringIndex(code, -1) {
-		open := enclosingBrace(code, m[0])
+		open := src.enclosingBrace(m[0])
 		if open < 0 || seen[open] {
 			continue
 		}
 		seen[open] = true
-		closing := matchClose(code, open)
+		closing := src.matchClose(open)
 		if closing < 0 {
 			continue
 		}
@@ -266,26 +266,15 @@ func (rs *routeScanner) tableRoutes() []Route {
 }
 
 // enclosingBrace returns the offset of the { that opens the object
-// containing offset, or -1.
-func enclosingBrace(code string, offset int) int {
-	depth := 0
-	for i := offset - 1; i >= 0; i-- {
-		switch code[i] {
-		case '}', ')', ']':
-			depth++
-		case '(', '[':
-			if depth == 0 {
-				return -1
-			}
-			depth--
-		case '{':
-			if depth == 0 {
-				return i
-			}
-			depth--
-		}
+// containing offset, or -1 when the innermost open bracket there is not a
+// brace.
+func (src *source) enclosingBrace(offset int) int {
+	src.indexBrackets()
+	open := src.openAt[offset]
+	if open < 0 || src.code[open] != '{' {
+		return -1
 	}
-	return -1
+	return int(open)
 }
 
 // resolveHandler fills the handler facts of r from the handler argument.

@@ -18,6 +18,11 @@ type source struct {
 	text       string
 	code       string
 	lineStarts []int
+	// closeAt holds, for each open bracket of code, the offset of its
+	// closing bracket or -1; openAt holds, for each offset, the innermost
+	// bracket still open there or -1. indexBrackets fills both.
+	closeAt []int32
+	openAt  []int32
 }
 
 func newSource(path, text string) *source {
@@ -138,21 +143,49 @@ func blankLiterals(text string) string {
 }
 
 // matchClose returns the offset of the bracket that closes the one at
-// open, or -1. It counts (), [] and {} together on the blanked code.
-func matchClose(code string, open int) int {
-	depth := 0
-	for i := open; i < len(code); i++ {
+// open, or -1. It counts (), [] and {} together on the blanked code, so a
+// closing bracket of any kind closes the innermost open one.
+func (src *source) matchClose(open int) int {
+	src.indexBrackets()
+	if open < 0 || open >= len(src.closeAt) {
+		return -1
+	}
+	return int(src.closeAt[open])
+}
+
+// indexBrackets fills closeAt and openAt in one pass, so that matching a
+// bracket costs O(1) and scanning a file stays linear even when its
+// brackets do not balance.
+func (src *source) indexBrackets() {
+	if src.closeAt != nil {
+		return
+	}
+	code := src.code
+	src.closeAt = make([]int32, len(code))
+	src.openAt = make([]int32, len(code)+1)
+	var stack []int32
+	for i := 0; i < len(code); i++ {
+		src.closeAt[i] = -1
+		if n := len(stack); n > 0 {
+			src.openAt[i] = stack[n-1]
+		} else {
+			src.openAt[i] = -1
+		}
 		switch code[i] {
 		case '(', '[', '{':
-			depth++
+			stack = append(stack, int32(i))
 		case ')', ']', '}':
-			depth--
-			if depth == 0 {
-				return i
+			if n := len(stack); n > 0 {
+				src.closeAt[stack[n-1]] = int32(i)
+				stack = stack[:n-1]
 			}
 		}
 	}
-	return -1
+	if n := len(stack); n > 0 {
+		src.openAt[len(code)] = stack[n-1]
+	} else {
+		src.openAt[len(code)] = -1
+	}
 }
 
 // span is a half-open byte range of a source.
