@@ -59,6 +59,9 @@ var (
 	// tscGlobal matches a diagnostic without a file, such as "error
 	// TS5058: The specified path does not exist: 'tsconfig.json'."
 	tscGlobal = regexp.MustCompile(`^(error|warning|message) TS(\d+): (.*)$`)
+	// tscSummary matches the closing line that tsc --build and --watch
+	// print, such as "Found 2 errors in 1 file.".
+	tscSummary = regexp.MustCompile(`^Found \d+ errors?( in .*)?\.?$`)
 )
 
 // parseTSC reads tsc.txt, the stdout of `tsc --noEmit --pretty false`.
@@ -75,9 +78,16 @@ func parseTSC(r *reader, a *policy.Analysis) error {
 	var (
 		findings []gates.Finding
 		messages []string
+		// summary is set after the closing "Found N errors" line, which
+		// may be followed by a table of files that repeats the counts.
+		summary bool
 	)
 	err = r.lines(name, data, func(number int, line string) error {
-		if strings.TrimSpace(line) == "" {
+		if summary || strings.TrimSpace(line) == "" {
+			return nil
+		}
+		if tscSummary.MatchString(line) {
+			summary = true
 			return nil
 		}
 		if m := tscDiagnostic.FindStringSubmatch(line); m != nil {

@@ -107,6 +107,19 @@ func TestParseTSCGlobalDiagnostic(t *testing.T) {
 	assert.Equal(t, gates.SeverityHigh, a.Findings[0].Severity)
 }
 
+func TestParseTSCSummaryLine(t *testing.T) {
+	out := "src/a.ts(3,1): error TS2304: Cannot find name 'x'.\n\nFound 1 error in src/a.ts:3\n"
+	a, err := parseOne(t, "tsc", map[string]string{"tsc.txt": out})
+	require.NoError(t, err)
+	assert.Len(t, a.Findings, 1)
+
+	table := "src/a.ts(3,1): error TS2304: Cannot find name 'x'.\nsrc/b.ts(1,1): error TS2304: Cannot find name 'y'.\n\nFound 2 errors in 2 files.\n\nErrors  Files\n     1  src/a.ts:3\n     1  src/b.ts:1\n"
+	a, err = parseOne(t, "tsc", map[string]string{"tsc.txt": table})
+	require.NoError(t, err)
+	require.Len(t, a.Findings, 2)
+	assert.Equal(t, "Cannot find name 'y'.", a.Findings[1].Message)
+}
+
 func TestParseTSCEmptyOutput(t *testing.T) {
 	a, err := parseOne(t, "tsc", map[string]string{"tsc.txt": ""})
 	require.NoError(t, err)
