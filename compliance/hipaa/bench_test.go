@@ -47,3 +47,29 @@ func BenchmarkRouteScan(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRouteScanUnbalanced measures inputs whose brackets never
+// close, which cost quadratic time before brackets were matched in one
+// pass.
+func BenchmarkRouteScanUnbalanced(b *testing.B) {
+	inputs := map[string]string{
+		"unclosed-controllers": strings.Repeat("@Controller(", 20000),
+		"unclosed-calls":       strings.Repeat("  foo(\n", 20000),
+	}
+	for name, text := range inputs {
+		b.Run(name, func(b *testing.B) {
+			opts := &Options{}
+			opts.fillDefaults(b.TempDir())
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				src := newSource("gen.ts", text)
+				funcs := functions{}
+				funcs.add(src)
+				rs := &routeScanner{src: src, opts: opts, funcs: funcs, audits: newAuditChecker(funcs, opts.AuditFunctions)}
+				rs.expressRoutes()
+				rs.tableRoutes()
+				rs.nestRoutes(false)
+			}
+		})
+	}
+}
