@@ -1,6 +1,8 @@
 package toolreports
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/hms-enterprise/hmsci/config"
 	"github.com/hms-enterprise/hmsci/gates"
 	"github.com/hms-enterprise/hmsci/gates/policy"
+	"github.com/hms-enterprise/hmsci/gates/render"
 	"github.com/hms-enterprise/hmsci/gates/reports"
 )
 
@@ -118,4 +121,38 @@ func TestGoLintGateOnRealSARIF(t *testing.T) {
 	assert.Equal(t, gates.StatusWarned, got.Status)
 	assert.Equal(t, "1 error", got.Measured)
 	assert.Contains(t, got.Next, "main.go:6 (golangci-lint errcheck)")
+}
+
+func TestRenderStepFindings(t *testing.T) {
+	in := policy.Inputs{}
+	for step, files := range map[string]map[string]string{
+		"tsc":  {"tsc.txt": "@real/tsc.txt"},
+		"axe":  {"axe.json": "@real/axe.json"},
+		"zap":  {"zap.json": "@documented/zap.json"},
+		"sign": {"cosign-sign.txt": "sign 1\nattest 1\n"},
+	} {
+		analyses, err := Parse(step, stepDir(t, files))
+		require.NoError(t, err)
+		in.Analyses = append(in.Analyses, analyses...)
+	}
+	result := policy.Run(config.Default(), in, "hms-app")
+	dir := t.TempDir()
+	written, err := render.WriteAll(dir, result)
+	require.NoError(t, err)
+	require.NotEmpty(t, written)
+
+	sarif, err := os.ReadFile(filepath.Join(dir, "hmsci.sarif"))
+	require.NoError(t, err)
+	rep, err := reports.Parse("hmsci.sarif", bytes.NewReader(sarif))
+	require.NoError(t, err, "the merged SARIF must read back")
+	require.NotNil(t, rep.SARIF)
+	assert.Len(t, rep.SARIF.Findings, 6+12+3)
+
+	for _, name := range written {
+		data, err := os.ReadFile(name)
+		require.NoError(t, err)
+		for _, secret := range []string{"123-45-6789", "Jane Roe", "00123456"} {
+			assert.NotContains(t, string(data), secret, name)
+		}
+	}
 }
