@@ -21,7 +21,7 @@ func (s *fileScan) context(k kind, start, end int, keyKinds kind) int {
 	}
 	best := ctxNone
 	// Keyword hits are in line order, so only those ending within
-	// keyWindow bytes before the value need a look; this keeps long lines
+	// keyWindow bytes before the value need a look. That keeps long lines
 	// with many keywords and numbers linear.
 	kws := s.ls.kws
 	first := sort.Search(len(kws), func(i int) bool { return kws[i].end >= start-keyWindow })

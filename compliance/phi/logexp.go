@@ -171,9 +171,9 @@ func (s *fileScan) phiArgument(p int, lang language, maskFuncs map[string]bool) 
 	return "", 0, i
 }
 
-// skipString skips a string literal starting at i and, for JavaScript
-// template literals and Python f-strings, checks the interpolated
-// expressions; a PHI reference found there is left in s.logExpr.
+// skipString skips a string literal starting at i. In JavaScript template
+// literals and Python f-strings it checks the interpolated expressions and
+// leaves a PHI reference found there in s.logExpr.
 func (s *fileScan) skipString(i, limit int, lang language, maskFuncs map[string]bool, inMask bool) int {
 	data := s.data
 	q := data[i]

@@ -114,7 +114,7 @@ var vendoredDirs = map[string]bool{
 	".venv": true, "venv": true, "site-packages": true,
 }
 
-// generatedNames are lock files and build outputs that nobody writes by hand.
+// generatedNames are lock files that package managers write.
 var generatedNames = map[string]bool{
 	"package-lock.json": true, "yarn.lock": true, "pnpm-lock.yaml": true, "go.sum": true,
 	"Cargo.lock": true, "poetry.lock": true, "composer.lock": true, "Gemfile.lock": true,
