@@ -96,9 +96,8 @@ func TestOfficialExamplesFullPackage(t *testing.T) {
 
 // publicationFlagged lists the examples of hl7.fhir.r4.examples@4.0.1 in
 // which hmsci reports errors, with the reason for each; docs/fhir.md gives
-// the same list. All but the TestScript entries break a rule of the R4
-// definitions or of a code system. The TestScript entries fail because of
-// a FHIRPath engine defect.
+// the same list. Each breaks a rule of the R4 definitions or of a code
+// system.
 var publicationFlagged = map[string]string{
 	"Bundle-10bb101f-a121-4264-a920-67be9cb82c74.json": "fullUrl .../Patient/pat12 does not end with the entry resource's id",
 	"Bundle-3a0707d3-549e-4467-b8b8-5a2ab3800efe.json": "fullUrl .../Patient/pat12 does not end with the entry resource's id",
@@ -116,10 +115,4 @@ var publicationFlagged = map[string]string{
 	"Observation-example-genetics-brcapat.json":        "uses the US Core extension us-core-ethnicity, which FHIR R4 core does not define",
 	"PlanDefinition-example-cardiology-os.json":        "SNOMED CT code 'look up value' is a placeholder, not an SCTID",
 	"Questionnaire-qs1.json":                           "nested items have no linkId (minimum 1) and it uses questionnaire-allowedResource, which R4 core does not define",
-	"TestScript-testscript-example-history.json":       "FHIRPath engine defect: responseCode.count() counts the element response, so tst-6 fails",
-	"TestScript-testscript-example-multisystem.json":   "FHIRPath engine defect: responseCode.count() counts the element response, so tst-6 fails",
-	"TestScript-testscript-example-readtest.json":      "FHIRPath engine defect: responseCode.count() counts the element response, so tst-6 fails",
-	"TestScript-testscript-example-search.json":        "FHIRPath engine defect: responseCode.count() counts the element response, so tst-6 fails",
-	"TestScript-testscript-example-update.json":        "FHIRPath engine defect: responseCode.count() counts the element response, so tst-6 fails",
-	"TestScript-testscript-example.json":               "FHIRPath engine defect: responseCode.count() counts the element response, so tst-5 and tst-6 fail",
 }

@@ -165,9 +165,10 @@ func (f *fhirpathInvariants) addOne(parent *fhirpath.Node, info fhirpath.Element
 	f.slab = f.slab[1:]
 	*node = fhirpath.Node{Name: info.Name, Type: info.Type, TypePath: info.TypePath, Parent: parent, Offset: -1}
 	if value != nil {
-		f.nodes[value] = node
 		switch value.Kind {
 		case KindObject:
+			// Invariants focus on objects only, so only they are indexed.
+			f.nodes[value] = node
 			if rt := value.String("resourceType"); rt != "" {
 				node.Type, node.TypePath = rt, rt
 			}

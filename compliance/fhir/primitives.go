@@ -157,24 +157,40 @@ func validDay(s string) bool {
 	return err == nil
 }
 
+// base64Class classifies bytes for validBase64: 1 for the alphabet, 2 for
+// '=', 3 for whitespace and 0 for anything else.
+var base64Class = func() (t [256]byte) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = 1
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = 1
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	t['+'], t['/'], t['='] = 1, 1, 2
+	t[' '], t['\n'], t['\r'], t['\t'] = 3, 3, 3, 3
+	return t
+}()
+
 // validBase64 checks standard base64 with padding, ignoring whitespace,
 // without allocating a decoded copy.
 func validBase64(s string) bool {
 	n, pad := 0, 0
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ' ' || c == '\n' || c == '\r' || c == '\t':
-			continue
-		case c == '=':
+		switch base64Class[s[i]] {
+		case 0:
+			return false
+		case 1:
+			if pad > 0 {
+				return false
+			}
+			n++
+		case 2:
 			pad++
-		case pad > 0:
-			return false
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
-		default:
-			return false
+			n++
 		}
-		n++
 	}
 	return n%4 == 0 && pad <= 2
 }
