@@ -1,7 +1,6 @@
 package toolreports
 
 import (
-	"bytes"
 	"context"
 	"maps"
 	"net/url"
@@ -48,14 +47,8 @@ func maskMessages(messages []string) []string {
 	data := []byte(strings.Join(out, "\n"))
 	rep, err := phi.ScanBytes(context.Background(), "tool-output.txt", data, phi.Options{SyntheticBlocking: true})
 	if err == nil && rep != nil {
-		lines := bytes.Split(data, []byte("\n"))
 		for _, f := range rep.Findings {
-			maskSpan(lines, f.Line, f.Column, f.EndLine, f.EndColumn)
-		}
-		for i := range out {
-			if i < len(lines) {
-				out[i] = string(lines[i])
-			}
+			maskSpan(out, f.Line, f.Column, f.EndLine, f.EndColumn)
 		}
 	}
 	for i := range out {
@@ -79,31 +72,28 @@ func cleanText(s string) string {
 	}, s)
 }
 
-// maskSpan replaces the letters and digits of a 1-based span with '*'.
-// An end column of 0, or an end on a later line, masks to the end of the
-// start line.
-func maskSpan(lines [][]byte, line, column, endLine, endColumn int) {
+// maskSpan replaces the letters and digits of a span of lines[line-1]
+// with '*'. Columns are 1-based Unicode code points, as the PHI scanner
+// reports them. An end column of 0, or an end on a later line, masks to
+// the end of the start line.
+func maskSpan(lines []string, line, column, endLine, endColumn int) {
 	if line < 1 || line > len(lines) || column < 1 {
 		return
 	}
-	text := lines[line-1]
-	start := column - 1
-	end := endColumn - 1
-	if endColumn == 0 || endLine > line || end > len(text) {
-		end = len(text)
+	runes := []rune(lines[line-1])
+	start, end := column-1, endColumn-1
+	if endColumn == 0 || endLine > line || end > len(runes) {
+		end = len(runes)
 	}
-	if start >= len(text) || start >= end {
+	if start >= end {
 		return
 	}
 	for i := start; i < end; i++ {
-		if isAlnum(text[i]) || text[i] >= 0x80 {
-			text[i] = '*'
+		if unicode.IsLetter(runes[i]) || unicode.IsDigit(runes[i]) {
+			runes[i] = '*'
 		}
 	}
-}
-
-func isAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	lines[line-1] = string(runes)
 }
 
 // maskSecrets masks the value-like tokens that follow a credential

@@ -17,6 +17,8 @@ func TestMaskMessages(t *testing.T) {
 		{"mixed case secret", "api key is SuperSecretValue", "api key is ********"},
 		{"keyword but plain words", "missing password policy for service", "missing password policy for service"},
 		{"query values", "GET /patients?mrn=00123456&page=2", "GET /patients?mrn=***&page=***"},
+		{"after multi-byte text", "Ünïcödé patient ssn 123-45-6789 ok", "Ünïcödé patient ssn ***-**-**** ok"},
+		{"several values after CJK text", "日本語 dob 03/14/1962, email john.smith@hospital.org", "日本語 dob **/**/****, email ****.*****@********.***"},
 		{"terminal escapes and line breaks", "\x1b[31mred\x1b[0m line\nnext", "red line next"},
 	}
 	for _, tt := range tests {
