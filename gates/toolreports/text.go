@@ -137,7 +137,8 @@ func tscSeverity(category string) gates.Severity {
 // parsePrettier reads prettier.txt, the stdout of `prettier
 // --list-different`: one path per line for each file whose formatting
 // differs. The `--check` form ("Checking formatting...", "[warn] PATH")
-// is read too.
+// is read too, but Prettier 3.10 writes its "[warn]" lines to stderr, so
+// a stdout capture of --check lists no file.
 // NOTE: Prettier reports a file that it cannot parse on stderr only, so
 // the file is missing from this list. The step's exit status 2 shows it.
 func parsePrettier(r *reader, a *policy.Analysis) error {
