@@ -58,23 +58,7 @@ func (r *run) runHIPAA(ctx context.Context) {
 		return
 	}
 
-	analysis := policy.Analysis{
-		Tool:     policy.ToolHIPAA,
-		Findings: report.Findings,
-		Ratios:   map[string]policy.Ratio{},
-		Checks:   map[string]policy.Check{},
-		Source:   r.opts.SourceDir,
-	}
-	for _, m := range report.Measurements {
-		if !m.Evaluated {
-			continue
-		}
-		if m.Gate == policy.RatioAuditTrail {
-			analysis.Ratios[m.Gate] = policy.Ratio{Passed: m.Passed, Total: m.Total}
-		} else {
-			analysis.Checks[m.Gate] = policy.Check{OK: m.OK, Detail: m.Detail}
-		}
-	}
+	analysis := report.Analysis(r.source)
 	r.addAnalysis(analysis)
 	res.Findings = report.Findings
 	res.Status = gates.StepSucceeded
