@@ -90,6 +90,7 @@ func (v *validator) checkReference(val *Value, w walk) {
 	}
 	ref := rv.Text
 	expr := w.expr + ".reference"
+
 	if strings.HasPrefix(ref, "#") {
 		if ref == "#" {
 			return
@@ -119,6 +120,7 @@ func (v *validator) checkReference(val *Value, w walk) {
 		typeName, id, ok = splitRelative(v.m, ref)
 		ok = ok && isID(id)
 	}
+
 	if !ok || strings.ContainsAny(ref, " \t\r\n") {
 		v.add(SeverityError, "invalid", RuleReference, rv, expr, "invalid reference %s: expected Type/id, an absolute URL, urn:uuid:, urn:oid: or #id", show(w, ref))
 		return
@@ -191,6 +193,7 @@ func (v *validator) checkExtension(val *Value, w walk) {
 	if hasValue == hasExt {
 		v.add(SeverityError, "invariant", RuleInvariant, val, w.expr, "an extension must have either extensions or a value[x], not both and not neither (ext-1)")
 	}
+
 	uv := val.Member("url")
 	if uv == nil || uv.Kind != KindString || uv.Text == "" {
 		return
@@ -201,6 +204,7 @@ func (v *validator) checkExtension(val *Value, w walk) {
 		// to the parent definition.
 		return
 	}
+
 	def := v.m.extensions[url]
 	if def == nil {
 		for _, p := range v.opts.AllowedExtensions {
@@ -245,6 +249,7 @@ func (v *validator) checkNarrative(val *Value, w walk) {
 		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative must start with a <div> element")
 		return
 	}
+
 	// RawToken skips namespace translation, which is most of the cost of
 	// Token, so element nesting and the root namespace are checked here.
 	dec := xml.NewDecoder(strings.NewReader(s))

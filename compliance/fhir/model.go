@@ -47,8 +47,8 @@ type elementInfo struct {
 	owner *typeInfo
 }
 
-// childRef is what a JSON property name resolves to: the element and, for
-// a choice element, the type named by the suffix.
+// childRef is the target of a JSON property name: the element and, for a
+// choice element, the type named by the suffix.
 type childRef struct {
 	elem *elementInfo
 	typ  spec.Type

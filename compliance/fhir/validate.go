@@ -46,10 +46,10 @@ type walk struct {
 	context extensionContext
 }
 
-// extensionContext is where an extension of a value would sit: the
-// element path, the type and, for an element defined by a content
-// reference, the referenced path. An empty path marks a nested extension,
-// whose context is its parent extension.
+// extensionContext is the place of a value that an extension on it would
+// have: the element path, the type and, for an element defined by a
+// content reference, the referenced path. An empty path marks a nested
+// extension, whose context is its parent extension.
 type extensionContext struct {
 	path, typeName, contentRef string
 }

@@ -124,11 +124,11 @@ type rawContains struct {
 	Contains []rawContains `json:"contains"`
 }
 
-// Build reads the two HL7 R4 npm tarballs and returns the spec: every
-// resource, complex and primitive type that the base specification defines
-// (derivation "specialization"), the expansions of the value sets their
-// required and extensible bindings name, and the contexts of the core
-// extensions.
+// Build reads the two HL7 R4 npm tarballs and returns the spec. It keeps
+// every resource, complex and primitive type that the base specification
+// defines (derivation "specialization"), and the complete expansions of the
+// value sets that their required and extensible bindings name. It also
+// keeps the contexts of the core extensions.
 func Build(examplesTGZ, expansionsTGZ string) (*Spec, error) {
 	s := &Spec{
 		FHIRVersion: "4.0.1",
