@@ -40,7 +40,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'script', globals: { document: 'readonly', fetch: 'readonly' } },
   },
   {
-    files: ['jest.config.js'],
+    files: ['jest.config.js', 'jest.integration.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
   },
   {

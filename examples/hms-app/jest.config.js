@@ -8,6 +8,8 @@ module.exports = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
+  // The integration suites need PostgreSQL and Redis; jest.integration.config.js runs them.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/'],
   collectCoverageFrom: ['src/**/*.ts', '!src/server.ts', '!src/dev-server.ts', '!src/db/migrate-cli.ts'],
   coverageReporters: ['text-summary', 'lcov', 'cobertura'],
   coverageThreshold: {
