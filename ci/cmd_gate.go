@@ -17,6 +17,7 @@ import (
 	"github.com/hms-enterprise/hmsci/gates/policy"
 	"github.com/hms-enterprise/hmsci/gates/render"
 	"github.com/hms-enterprise/hmsci/gates/reports"
+	"github.com/hms-enterprise/hmsci/gates/toolreports"
 )
 
 // gateFlags are the flags of "ci gate".
@@ -160,6 +161,12 @@ func gateInputs(cfg *config.Config, f gateFlags, root string) (policy.Inputs, er
 			}
 		}
 	}
+
+	// Step outputs without a standard format (tsc text, conftest JSON,
+	// image checks) are found by their step directory name.
+	analyses, toolErrs := toolreports.ParseTree(f.reports)
+	in.Analyses = append(in.Analyses, analyses...)
+	in.ReportErrors = append(in.ReportErrors, toolErrs...)
 	return in, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/hms-enterprise/hmsci/gates"
 	"github.com/hms-enterprise/hmsci/gates/policy"
 	"github.com/hms-enterprise/hmsci/gates/reports"
+	"github.com/hms-enterprise/hmsci/gates/toolreports"
 	"github.com/hms-enterprise/hmsci/steps"
 )
 
@@ -54,6 +55,14 @@ func (r *run) runContainer(ctx context.Context, spec steps.Spec, s steps.Step, r
 	if err != nil {
 		errs = append(errs, err)
 	}
+	// Tool-specific outputs (tsc text, conftest JSON, image checks...).
+	// On a broken report toolreports still returns an analysis that marks
+	// the step's gates unmeasured, so the gate explains itself.
+	toolAnalyses, err := toolreports.Parse(spec.Name, dir)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	analyses = append(analyses, toolAnalyses...)
 	for _, a := range analyses {
 		res.Findings = append(res.Findings, a.Findings...)
 		r.addAnalysis(a)
@@ -70,7 +79,7 @@ func (r *run) runContainer(ctx context.Context, spec steps.Spec, s steps.Step, r
 	case len(errs) > 0:
 		res.Status = gates.StepErrored
 		res.Reason = fmt.Sprintf("%d report(s) could not be parsed, first: %v", len(errs), errs[0])
-	case len(parsed) == 0 && len(spec.Reports) > 0:
+	case len(parsed)+len(analyses) == 0 && len(spec.Reports) > 0:
 		res.Status = gates.StepErrored
 		res.Reason = fmt.Sprintf("the tool wrote none of its reports (%s); exit code %d", strings.Join(spec.Reports, ", "), exitCode)
 	case len(res.Findings) > 0 || exitCode != 0:
