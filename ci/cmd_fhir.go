@@ -17,8 +17,24 @@ import (
 
 // fhirFlags are the flags of "ci fhir validate".
 type fhirFlags struct {
-	format string
-	policy string
+	format            string
+	policy            string
+	allowExtensions   prefixList
+	allowExampleURLs  bool
+	strictIdentifiers bool
+}
+
+// prefixList collects a repeated string flag.
+type prefixList []string
+
+func (p *prefixList) String() string { return strings.Join(*p, ",") }
+
+func (p *prefixList) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty URL prefix")
+	}
+	*p = append(*p, v)
+	return nil
 }
 
 func init() {
@@ -26,10 +42,13 @@ func init() {
 	register(&command{
 		name:    "fhir validate",
 		summary: "validate FHIR R4 JSON and NDJSON files offline; exit 1 if any error-severity issue is found",
-		usage:   "[--format json|sarif|text] [--policy hmsci.yaml] PATH...",
+		usage:   "[--format json|sarif|text] [--policy hmsci.yaml] [--allow-extension PREFIX]... [--allow-example-urls] [--strict-identifiers] PATH...",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&f.format, "format", "text", "output format: json (OperationOutcome per file), sarif or text")
 			fs.StringVar(&f.policy, "policy", "hmsci.yaml", "policy file whose fhir: section selects files in directories and sets binding strictness; defaults apply if it does not exist")
+			fs.Var(&f.allowExtensions, "allow-extension", "URL prefix of extensions to accept although FHIR R4 core does not define them, such as http://hl7.org/fhir/us/core/StructureDefinition/ (repeatable)")
+			fs.BoolVar(&f.allowExampleURLs, "allow-example-urls", false, "accept url values in example domains such as example.org, for example data")
+			fs.BoolVar(&f.strictIdentifiers, "strict-identifiers", false, "report an NPI, SSN or MBI identifier that fails its check as an error instead of a warning")
 		},
 		run: func(ctx context.Context, env *environment, args []string) error {
 			return runFHIRValidate(ctx, env, f, args)
@@ -64,6 +83,9 @@ func runFHIRValidate(ctx context.Context, env *environment, f fhirFlags, args []
 		return fail(err)
 	}
 	opts := fhirOptions(cfg.FHIR)
+	opts.AllowedExtensions = f.allowExtensions
+	opts.AllowExampleURLs = f.allowExampleURLs
+	opts.StrictIdentifiers = f.strictIdentifiers
 
 	total := &fhir.Report{Root: args[0], Blocking: map[string]bool{}}
 	for _, root := range args {

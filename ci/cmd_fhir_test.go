@@ -98,3 +98,22 @@ func TestFHIRValidateUsageErrors(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "cannot read PATH")
 }
+
+func TestFHIRValidateExtensionFlags(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.json")
+	data := `{"resourceType":"Patient","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},
+	  "extension":[{"url":"http://hl7.org/fhir/us/core/StructureDefinition/us-core-race","valueString":"x"}]}`
+	require.NoError(t, os.WriteFile(file, []byte(data), 0o644))
+	noPolicy := filepath.Join(t.TempDir(), "none.yaml")
+
+	stdout, _, code := runFHIRCommand(t, "--policy", noPolicy, file)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "--allow-extension")
+
+	_, stderr, code := runFHIRCommand(t, "--policy", noPolicy, "--allow-extension", "http://hl7.org/fhir/us/core/", file)
+	assert.Equal(t, 0, code, stderr)
+
+	_, _, code = runFHIRCommand(t, "--policy", noPolicy, "--allow-extension", " ", file)
+	assert.Equal(t, 2, code)
+}

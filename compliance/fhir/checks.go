@@ -216,7 +216,7 @@ func (v *validator) checkExtension(val *Value, w walk) {
 			v.add(SeverityWarning, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core; example domains are allowed but cannot be checked", url)
 			return
 		}
-		v.add(SeverityError, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core, so it is not allowed here (allow its URL prefix with the allowedExtensions option)", url)
+		v.add(SeverityError, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core, so it is not allowed here; if an implementation guide you use defines it, allow its URL prefix (ci flag --allow-extension)", url)
 		return
 	}
 	if len(def.Contexts) == 0 {
