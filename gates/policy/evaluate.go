@@ -172,10 +172,32 @@ func Run(p *config.Config, in Inputs, source string) *gates.Result {
 			r.Notes = append(r.Notes, fmt.Sprintf("%s: only the first %d of %d findings were kept; gate counts from this report are lower bounds", rep.Path, kept, total))
 		}
 	}
-	for _, s := range in.NotRun {
-		r.Notes = append(r.Notes, fmt.Sprintf("step %s not run: %s", s.Step, s.Reason))
-	}
+	r.Notes = append(r.Notes, groupNotRun(in.NotRun)...)
 	return r
+}
+
+// groupNotRun describes steps that did not run, one line per reason, in
+// the order the reasons first occur: "steps jest, k6 not run: no Dagger
+// engine".
+func groupNotRun(list []SkippedStep) []string {
+	var reasons []string
+	byReason := map[string][]string{}
+	for _, s := range list {
+		if _, seen := byReason[s.Reason]; !seen {
+			reasons = append(reasons, s.Reason)
+		}
+		byReason[s.Reason] = append(byReason[s.Reason], s.Step)
+	}
+	lines := make([]string, len(reasons))
+	for i, reason := range reasons {
+		names := byReason[reason]
+		noun := "step"
+		if len(names) > 1 {
+			noun = "steps"
+		}
+		lines[i] = fmt.Sprintf("%s %s not run: %s", noun, strings.Join(names, ", "), reason)
+	}
+	return lines
 }
 
 func newEvaluation(p *config.Config, in Inputs) *evaluation {
@@ -319,14 +341,25 @@ func (e *evaluation) missingReason(spec gateSpec, missing string) string {
 			return fmt.Sprintf("report %s is malformed: %s", pe.Path, strings.TrimPrefix(err.Error(), fmt.Sprintf("parse %s report %q ", pe.Format, pe.Path)))
 		}
 	}
-	var notRun []string
+	var sources []SkippedStep
 	for _, s := range e.in.NotRun {
 		if slices.Contains(spec.steps, s.Step) {
-			notRun = append(notRun, fmt.Sprintf("step %s not run: %s", s.Step, s.Reason))
+			sources = append(sources, s)
 		}
 	}
-	if len(notRun) > 0 {
-		return strings.Join(notRun, "; ")
+	// A step that would have run but could not (no engine, an error)
+	// explains the gate better than a step that does not apply here.
+	var wouldRun []SkippedStep
+	for _, s := range sources {
+		if !strings.HasPrefix(s.Reason, "skipped: ") {
+			wouldRun = append(wouldRun, s)
+		}
+	}
+	if len(wouldRun) > 0 {
+		sources = wouldRun
+	}
+	if len(sources) > 0 {
+		return strings.Join(groupNotRun(sources), "; ")
 	}
 	if len(spec.formats) == 0 {
 		// Only an in-process analyzer or a step's console output feeds
