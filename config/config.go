@@ -18,6 +18,8 @@ import (
 
 	"github.com/hashicorp/go-multierror"
 	"gopkg.in/yaml.v3"
+
+	"github.com/hms-enterprise/hmsci/compliance/phi"
 )
 
 // DefaultFile is the policy file name that commands look for.
@@ -199,7 +201,7 @@ func Default() *Config {
 			Include:       []Glob{"**"},
 			Exclude:       []Glob{"**/.git/**", "**/node_modules/**", "**/vendor/**", "**/dist/**", "**/build/**", "hmsci-reports/**"},
 			MaxFileSize:   2 << 20,
-			MaskFunctions: []string{"mask", "maskPHI", "redact", "pseudonymize"},
+			MaskFunctions: slices.Clone(phi.DefaultMaskFunctions),
 		},
 		FHIR: FHIR{
 			Include:            []Glob{"**/fhir/**/*.json", "**/*.fhir.json", "**/*.ndjson"},
