@@ -41,6 +41,13 @@ describe('patient read', () => {
     });
   });
 
+  it('defaults to version 1 for a stored patient without meta', async () => {
+    app.deps.patients.get = () => Promise.resolve({ resourceType: 'Patient', id: PATIENT_ID });
+    const response = await call(app, 'GET', `/fhir/Patient/${PATIENT_ID}`, { role: 'clinician' });
+    expect(response.headers.get('etag')).toBe('W/"1"');
+    expect(response.headers.get('location')).toBe(`/fhir/Patient/${PATIENT_ID}/_history/1`);
+  });
+
   it('returns 404 for an unknown patient and audits it', async () => {
     const response = await call(app, 'GET', '/fhir/Patient/missing-1', { role: 'nurse' });
     expect(response.status).toBe(404);
