@@ -1,9 +1,7 @@
 package fhir
 
 import (
-	"encoding/xml"
 	"errors"
-	"io"
 	"slices"
 	"strings"
 )
@@ -250,93 +248,51 @@ func (v *validator) checkNarrative(val *Value, w walk) {
 		return
 	}
 
-	// RawToken skips namespace translation, which is most of the cost of
-	// Token, so element nesting and the root namespace are checked here.
-	dec := xml.NewDecoder(strings.NewReader(s))
-	dec.Strict = true
-	var open []string
-	roots := 0
-	for {
-		tok, err := dec.RawToken()
-		if errors.Is(err, io.EOF) {
-			break
+	x := &xhtmlScanner{s: s}
+	x.start = func(name string, attrs []xhtmlAttr, depth int) error {
+		if depth == 0 && !hasXHTMLNamespace(attrs) {
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative <div> must be in the XHTML namespace http://www.w3.org/1999/xhtml")
 		}
-		if err != nil {
-			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative is not well-formed XHTML: %v", err)
-			return
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if len(open) == 0 {
-				roots++
-				if roots > 1 {
-					v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has content after its <div> element")
-					return
-				}
-				if !hasXHTMLNamespace(t) {
-					v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative <div> must be in the XHTML namespace http://www.w3.org/1999/xhtml")
-				}
-			}
-			open = append(open, qualifiedName(t.Name))
-			v.checkXHTMLElement(t, div, expr)
-		case xml.EndElement:
-			name := qualifiedName(t.Name)
-			if len(open) == 0 || open[len(open)-1] != name {
-				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative is not well-formed XHTML: unexpected end element </%s>", name)
-				return
-			}
-			open = open[:len(open)-1]
-		case xml.ProcInst:
-			if t.Target != "xml" {
-				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a processing instruction, which FHIR narrative does not allow")
-			}
-		case xml.Directive:
-			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a <!%s> directive, which FHIR narrative does not allow", strings.Fields(string(t) + " x")[0])
-		case xml.CharData:
-			if len(open) == 0 && len(strings.TrimSpace(string(t))) > 0 {
-				v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has text outside its <div> element")
-				return
-			}
-		}
+		v.checkXHTMLElement(name, attrs, div, expr)
+		return nil
 	}
-	if len(open) > 0 {
-		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative is not well-formed XHTML: element <%s> is not closed", open[len(open)-1])
+	switch err := x.scan(); {
+	case err == nil:
+	case errors.Is(err, errOutsideRoot):
+		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has content outside its <div> element")
+	case errors.Is(err, errDirective):
+		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a <!...> directive such as DOCTYPE, which FHIR narrative does not allow")
+	case errors.Is(err, errProcessingInstruction):
+		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a processing instruction, which FHIR narrative does not allow")
+	default:
+		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative is not well-formed XHTML: %v", err)
 	}
-}
-
-func qualifiedName(n xml.Name) string {
-	if n.Space == "" {
-		return n.Local
-	}
-	return n.Space + ":" + n.Local
 }
 
 // hasXHTMLNamespace reports whether the root element declares the XHTML
 // namespace as its default namespace.
-func hasXHTMLNamespace(t xml.StartElement) bool {
-	if t.Name.Space != "" {
-		return false
-	}
-	for _, a := range t.Attr {
-		if a.Name.Space == "" && a.Name.Local == "xmlns" {
-			return a.Value == "http://www.w3.org/1999/xhtml"
+func hasXHTMLNamespace(attrs []xhtmlAttr) bool {
+	for _, a := range attrs {
+		if a.name == "xmlns" {
+			return a.value == "http://www.w3.org/1999/xhtml"
 		}
 	}
 	return false
 }
 
 // checkXHTMLElement rejects elements and attributes that can run code.
-func (v *validator) checkXHTMLElement(t xml.StartElement, div *Value, expr string) {
-	if forbiddenXHTML[strings.ToLower(t.Name.Local)] {
-		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a <%s> element, which FHIR narrative does not allow", t.Name.Local)
+func (v *validator) checkXHTMLElement(element string, attrs []xhtmlAttr, div *Value, expr string) {
+	local := element[strings.LastIndexByte(element, ':')+1:]
+	if forbiddenXHTML[strings.ToLower(local)] {
+		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a <%s> element, which FHIR narrative does not allow", local)
 	}
-	for _, a := range t.Attr {
-		name := strings.ToLower(a.Name.Local)
-		if a.Name.Space == "" && strings.HasPrefix(name, "on") {
-			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has an event attribute %q on <%s>, which FHIR narrative does not allow", a.Name.Local, t.Name.Local)
+	for _, a := range attrs {
+		name := strings.ToLower(a.name)
+		if strings.HasPrefix(name, "on") {
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has an event attribute %q on <%s>, which FHIR narrative does not allow", a.name, local)
 		}
-		if (name == "href" || name == "src") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Value)), "javascript:") {
-			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has a javascript: URL in %q, which FHIR narrative does not allow", a.Name.Local)
+		if (name == "href" || name == "src") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.value)), "javascript:") {
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has a javascript: URL in %q, which FHIR narrative does not allow", a.name)
 		}
 	}
 }
