@@ -6,7 +6,11 @@ export interface Config {
   host: string;
   databaseUrl: string;
   redisUrl: string;
-  /** Require TLS to PostgreSQL (verify-full); off only for a local database. */
+  /**
+   * Require TLS to PostgreSQL with a verified certificate; off only for a local database.
+   * NOTE: an sslmode parameter in DATABASE_URL takes precedence, because pg 8 applies the
+   * connection string over explicit options.
+   */
   databaseTls: boolean;
   logLevel: LogLevel;
   publicDir: string;

@@ -38,8 +38,8 @@ interface SeedBundle {
 }
 
 /**
- * Starts the service with in-memory adapters, for Newman, Playwright and k6 on a developer
- * machine. It listens on 127.0.0.1 only and loads synthetic seed resources from HMS_SEED_BUNDLE.
+ * Starts the service with in-memory adapters, for Newman, Playwright and k6. It listens on HOST
+ * (default 127.0.0.1) and PORT (default 8080) and loads synthetic seed resources from HMS_SEED_BUNDLE.
  */
 async function main(): Promise<void> {
   const logger = createLogger({ level: 'info' });
@@ -71,8 +71,9 @@ async function main(): Promise<void> {
     { staticFiles: loadStaticFiles(process.env['PUBLIC_DIR'] ?? 'public') },
   );
   const port = Number(process.env['PORT'] ?? '8080');
-  createServer((req, res) => void app(req, res)).listen(port, '127.0.0.1', () => {
-    logger.info('development server started', { port });
+  const host = process.env['HOST'] ?? '127.0.0.1';
+  createServer((req, res) => void app(req, res)).listen(port, host, () => {
+    logger.info('development server started', { host, port });
   });
 }
 
