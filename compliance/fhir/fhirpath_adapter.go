@@ -31,7 +31,6 @@ func parseInvariant(source string) *fhirpath.Expression {
 // node tree built once per document from the parsed JSON.
 type fhirpathInvariants struct {
 	m     *model
-	nodes map[*Value]*fhirpath.Node
 	built *Value
 	// slab hands out nodes in chunks to cut allocations.
 	slab []fhirpath.Node
@@ -49,11 +48,11 @@ func (f *fhirpathInvariants) evaluate(c spec.Constraint, focus, resource, root, 
 	if f.built != doc {
 		f.build(doc)
 	}
-	node := f.nodes[focus]
+	node := focus.node
 	if node == nil {
 		return false, errNotSupported
 	}
-	env := fhirpath.Environment{Resource: f.nodes[resource], RootResource: f.nodes[root], Model: modelAdapter{f.m}}
+	env := fhirpath.Environment{Resource: resource.node, RootResource: root.node, Model: modelAdapter{f.m}}
 	result, err := expr.Evaluate(fhirpath.Collection{node}, &env)
 	if err != nil {
 		return false, errors.Join(errNotSupported, err)
@@ -82,10 +81,9 @@ var errEmptyResult = errors.New("invariant evaluated to an empty collection")
 // every object and value.
 func (f *fhirpathInvariants) build(root *Value) {
 	f.built = root
-	f.nodes = make(map[*Value]*fhirpath.Node, 256)
 	rt := root.String("resourceType")
 	n := &fhirpath.Node{Name: rt, Type: rt, TypePath: rt, Offset: -1}
-	f.nodes[root] = n
+	root.node = n
 	f.fill(n, root, rt)
 }
 
@@ -168,7 +166,7 @@ func (f *fhirpathInvariants) addOne(parent *fhirpath.Node, info fhirpath.Element
 		switch value.Kind {
 		case KindObject:
 			// Invariants focus on objects only, so only they are indexed.
-			f.nodes[value] = node
+			value.node = node
 			if rt := value.String("resourceType"); rt != "" {
 				node.Type, node.TypePath = rt, rt
 			}
@@ -195,11 +193,18 @@ func (f *fhirpathInvariants) addOne(parent *fhirpath.Node, info fhirpath.Element
 type modelAdapter struct{ m *model }
 
 func (a modelAdapter) Element(parent, property string) (fhirpath.ElementInfo, bool) {
+	info, ok := a.m.elementInfos[parent][property]
+	return info, ok
+}
+
+// elementInfo describes a JSON property of the object at parent for the
+// FHIRPath tree; newModel calls it once per property.
+func (m *model) elementInfo(parent, property string) (fhirpath.ElementInfo, bool) {
 	typeName := parent
 	if i := strings.IndexByte(parent, '.'); i >= 0 {
 		typeName = parent[:i]
 	}
-	ti := a.m.types[typeName]
+	ti := m.types[typeName]
 	if ti == nil {
 		return fhirpath.ElementInfo{}, false
 	}

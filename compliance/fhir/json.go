@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/hms-enterprise/hmsci/compliance/fhirpath"
 )
 
 // Kind is the JSON kind of a value.
@@ -40,6 +42,8 @@ type Value struct {
 	Text    string
 	Members []Member
 	Items   []*Value
+	// node is the FHIRPath node built for this object, if any.
+	node *fhirpath.Node
 }
 
 // Member is one key and value of a JSON object.

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/hms-enterprise/hmsci/compliance/fhir/internal/spec"
+	"github.com/hms-enterprise/hmsci/compliance/fhirpath"
 )
 
 // specData is the output of ./gen: the FHIR R4 4.0.1 definitions.
@@ -24,6 +25,9 @@ type model struct {
 	valueSets  map[string]*valueSet
 	extensions map[string]*spec.ExtensionDef
 	resources  map[string]bool
+	// elementInfos maps an element path or type name and a JSON property
+	// name to its description for the FHIRPath tree.
+	elementInfos map[string]map[string]fhirpath.ElementInfo
 }
 
 type typeInfo struct {
@@ -138,6 +142,18 @@ func newModel(s *spec.Spec) *model {
 	}
 	for i := range s.Extensions {
 		m.extensions[s.Extensions[i].URL] = &s.Extensions[i]
+	}
+	m.elementInfos = map[string]map[string]fhirpath.ElementInfo{}
+	for _, ti := range m.types {
+		for parent, kids := range ti.children {
+			infos := make(map[string]fhirpath.ElementInfo, len(kids))
+			for property := range kids {
+				if info, ok := m.elementInfo(parent, property); ok {
+					infos[property] = info
+				}
+			}
+			m.elementInfos[parent] = infos
+		}
 	}
 	return m
 }
