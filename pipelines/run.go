@@ -9,14 +9,17 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"dagger.io/dagger"
+	"github.com/hashicorp/go-multierror"
 
 	"github.com/hms-enterprise/hmsci/config"
 	"github.com/hms-enterprise/hmsci/gates"
 	"github.com/hms-enterprise/hmsci/gates/policy"
+	"github.com/hms-enterprise/hmsci/gates/reports"
 	"github.com/hms-enterprise/hmsci/internal/parallel"
 	"github.com/hms-enterprise/hmsci/steps"
 )
@@ -400,13 +403,29 @@ func (r *run) runNative(ctx context.Context, spec steps.Spec, analyzer nativeAna
 		res.Status = gates.StepFindings
 	}
 	if out.err != nil {
-		// Some inputs were unreadable; the rest were analyzed and count.
-		res.Reason = out.err.Error()
-		r.mu.Lock()
-		r.inputs.ReportErrors = append(r.inputs.ReportErrors, fmt.Errorf("step %s: %w", spec.Name, out.err))
-		r.mu.Unlock()
+		// Some inputs could not be read. The rest were analyzed and their
+		// findings count, but the step is errored: a file its gates should
+		// have checked was not checked, and those gates fail closed.
+		return fmt.Errorf("%d input(s) could not be checked: %s", len(flatten(out.err)), strings.Join(flatten(out.err), "; "))
 	}
 	return nil
+}
+
+// flatten returns the messages of a multierror, or of a plain error, one
+// per element, without go-multierror's list formatting.
+func flatten(err error) []string {
+	var merr *multierror.Error
+	if errors.As(err, &merr) {
+		out := make([]string, 0, len(merr.Errors))
+		for _, e := range merr.Errors {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	if err == nil {
+		return nil
+	}
+	return []string{err.Error()}
 }
 
 func checksPass(a policy.Analysis) bool {
@@ -430,6 +449,31 @@ func (r *run) addAnalysis(a policy.Analysis) {
 func (r *run) result(phases []Phase) *gates.Result {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+
+	// Steps of phases the caller left out explain their gates too.
+	var selected []string
+	for _, p := range phases {
+		selected = append(selected, p.Name)
+	}
+	for _, s := range r.opts.Steps {
+		spec := s.Spec()
+		if !slices.Contains(selected, string(spec.Phase)) {
+			r.inputs.NotRun = append(r.inputs.NotRun, policy.SkippedStep{
+				Step:   spec.Name,
+				Reason: fmt.Sprintf("phase %s not selected (ran %s)", spec.Phase, strings.Join(selected, ", ")),
+			})
+		}
+	}
+	// Steps finish in any order; the evaluation reads them in registry
+	// order so that two runs of the same tree render the same text.
+	order := map[string]int{}
+	for i, s := range r.opts.Steps {
+		order[s.Spec().Name] = i
+	}
+	slices.SortStableFunc(r.inputs.NotRun, func(a, b policy.SkippedStep) int { return order[a.Step] - order[b.Step] })
+	slices.SortStableFunc(r.inputs.Analyses, func(a, b policy.Analysis) int { return strings.Compare(a.Tool, b.Tool) })
+	slices.SortStableFunc(r.inputs.Reports, func(a, b *reports.Report) int { return strings.Compare(a.Path, b.Path) })
+
 	res := policy.Run(r.cfg, r.inputs, r.source)
 	// Each step result carries its own findings, and the renderers read
 	// both lists, so the evaluation's copy is dropped.

@@ -193,3 +193,33 @@ func TestNativeStepsHaveAnalyzers(t *testing.T) {
 		assert.True(t, ok || spec.Name == hipaaStep, "native step %s has no in-process analyzer", spec.Name)
 	}
 }
+
+func TestUnparsableManifestErrorsItsStep(t *testing.T) {
+	dir := copyApp(t)
+	broken := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\nspec:\n  containers:\n    - name: app\n      x: [\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "deploy/k8s/broken.yaml"), []byte(broken), 0o644))
+	result := runNoEngine(t, dir, PhaseInfrastructure)
+	s := stepOf(t, result, "kube-policy")
+	assert.Equal(t, gates.StepErrored, s.Status)
+	assert.Contains(t, s.Reason, "deploy/k8s/broken.yaml")
+	assert.NotContains(t, s.Reason, "\t", "the reason is one line of text, not go-multierror's list")
+}
+
+func TestUnselectedPhaseExplainsItsGates(t *testing.T) {
+	dir := copyApp(t)
+	result := runNoEngine(t, dir, PhaseQuality)
+	v := verdictOf(t, result, "coverage-line")
+	assert.Equal(t, gates.StatusNotEvaluated, v.Status)
+	assert.Contains(t, v.Reason, "phase testing not selected")
+}
+
+func TestRunsRenderIdentically(t *testing.T) {
+	dir := copyApp(t)
+	first := runNoEngine(t, dir)
+	second := runNoEngine(t, dir)
+	require.Equal(t, len(first.Verdicts), len(second.Verdicts))
+	for i := range first.Verdicts {
+		assert.Equal(t, first.Verdicts[i].Reason, second.Verdicts[i].Reason, first.Verdicts[i].Gate)
+	}
+	assert.Equal(t, first.Notes, second.Notes)
+}
