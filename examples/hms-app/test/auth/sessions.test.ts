@@ -1,6 +1,6 @@
 import { MemorySessionStore, RedisSessionStore, isTokenWellFormed, type RedisLike } from '../../src/auth/sessions';
 
-const TOKEN = 'abcdefghijklmnop-_12';
+const TOKEN = 'session-token-test-0001';
 
 class FakeRedis implements RedisLike {
   readonly values = new Map<string, string>();
@@ -30,6 +30,7 @@ class FakeRedis implements RedisLike {
 describe('isTokenWellFormed', () => {
   it.each([
     [TOKEN, true],
+    ['under_score_token_01', true],
     ['short', false],
     ['x'.repeat(129), false],
     ['has space in it 12345', false],
