@@ -99,6 +99,9 @@ func (f *fhirpathInvariants) fill(parent *fhirpath.Node, obj *Value, typePath st
 		}
 	}
 	ma := modelAdapter{f.m}
+	if parent.Children == nil {
+		parent.Children = make([]*fhirpath.Node, 0, len(obj.Members))
+	}
 	for i := range obj.Members {
 		mb := &obj.Members[i]
 		if mb.Key == "resourceType" || strings.HasPrefix(mb.Key, "_") {

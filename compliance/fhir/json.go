@@ -100,6 +100,12 @@ type parser struct {
 	line       int
 	lineStart  int
 	duplicates []DuplicateKey
+	// text is an immutable copy of data; unescaped strings and numbers
+	// are slices of it instead of separate allocations.
+	text string
+	// validUTF8 is set when the whole input is valid UTF-8, so strings
+	// need no check of their own.
+	validUTF8 bool
 	// slab hands out Values in chunks to cut allocations.
 	slab []Value
 	// colBase and colAt cache the column of one byte offset on the current
@@ -111,8 +117,15 @@ type parser struct {
 // and key. It rejects comments, trailing commas and trailing content, and
 // returns duplicate keys separately because FHIR treats them as a content
 // error, not a syntax error.
+//
+// The parser copies data once, and strings without escapes share that copy,
+// so later changes to data do not affect the result.
 func ParseJSON(data []byte) (*Value, []DuplicateKey, error) {
 	p := &parser{data: data, line: 1, colAt: 1}
+	if len(data) > 0 {
+		p.text = string(data)
+		p.validUTF8 = utf8.Valid(data)
+	}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		p.pos, p.lineStart, p.colBase = 3, 3, 3
 	}
@@ -356,10 +369,10 @@ func (p *parser) str() (string, error) {
 		if c == '"' {
 			s := p.data[start:p.pos]
 			p.pos++
-			if !utf8.Valid(s) {
+			if !p.validUTF8 && !utf8.Valid(s) {
 				return "", p.errorf("invalid UTF-8 in string")
 			}
-			return string(s), nil
+			return p.text[start : p.pos-1], nil
 		}
 		if c == '\\' {
 			break
@@ -481,5 +494,5 @@ func (p *parser) number() (string, error) {
 			return "", p.errorf("invalid number: expected a digit in the exponent")
 		}
 	}
-	return string(p.data[start:p.pos]), nil
+	return p.text[start:p.pos], nil
 }
