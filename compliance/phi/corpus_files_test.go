@@ -34,6 +34,7 @@ func buildCorpus() []*corpusFile {
 		goService(g), tsIntake(g), jsIngest(g), javaController(g), pythonETL(g),
 		jsonFixture(g), yamlFixture(g), patientsCSV(g), claimsCSV(g), seedSQL(g),
 		hl7Messages(g), fhirBundle(g), syntheaBundle(g), appLog(g), nearMisses(g), notesMarkdown(g),
+		exportText(g),
 	}
 }
 
@@ -274,6 +275,33 @@ func patientsCSV(g gen) *corpusFile {
 	f.add(fmt.Sprintf("2000,Jacinto644,Kris249,%s,%s,%s,jk@example.com,\"%s\",%s,1", g.synthSSN(), g.dobUS(), g.synthPhone(), g.street(), g.member()),
 		syn(lName), syn(lName), syn(lSSN), lDOB, syn(lPhone), syn(lEmail), lAddr, lMRN)
 	f.add(fmt.Sprintf("2001,Nobody,Here,%s,13/45/1990,,,,,0", g.invalidSSN()), lName, lName)
+	return f
+}
+
+// exportText is a patient export saved as plain text: labelled lines, then
+// delimiter-separated tables whose header rows name the columns, and
+// tables and prose that must stay quiet.
+func exportText(g gen) *corpusFile {
+	f := &corpusFile{path: "exports/ward-export.txt"}
+	f.add(fmt.Sprintf("Patient MRN %s DOB %s", g.digits(6), g.dobUS()), lMRN, lDOB)
+	f.add("name,dob,ssn")
+	for i := 0; i < 5; i++ {
+		f.add(fmt.Sprintf("%s,%s,%s", g.name(), g.dobISO(), g.ssn("")), lName, lDOB, lSSN)
+	}
+	f.add("")
+	f.add("Family Name\tDate of Birth\tHome Phone")
+	for i := 0; i < 3; i++ {
+		f.add(fmt.Sprintf("%s\t%s\t%s", g.last(), g.dobUS(), g.phone()), lName, lDOB, lPhone)
+	}
+	f.add("")
+	f.add("| mrn | bed |")
+	f.add("| --- | --- |")
+	f.add(fmt.Sprintf("| %s | %d |", g.mrn(), 1+g.r.IntN(40)), lMRN)
+	f.add("")
+	f.add("ward,beds,occupied")
+	f.add(fmt.Sprintf("%s,%d,%d", g.city(), 10+g.r.IntN(20), g.r.IntN(10)))
+	f.add("Totals, in beds, per ward")
+	f.add(fmt.Sprintf("%s,%s,%s", g.digits(9), g.digits(4), g.digits(2)))
 	return f
 }
 

@@ -43,9 +43,11 @@ type fileScan struct {
 	curLine         int
 	curRecord       int // HL7 message index, or -1 outside HL7
 	lastPatientLine int
-	structured      bool // values come from a parsed structure (JSON, CSV, SQL, HL7)
-	synthFile       string
-	covered         []span // values already classified by a structured pass
+	structured      bool // values come from a parsed structure (JSON, SQL, HL7)
+	// fileSep is the cell separator of a .csv or .tsv file, or 0.
+	fileSep   byte
+	synthFile string
+	covered   []span // values already classified by a structured pass
 	// icdWindow is how many lines apart an ICD-10-CM code and an
 	// identifier may be outside HL7: nested JSON and YAML records span
 	// lines, other text ties them only on one line.
@@ -169,9 +171,11 @@ func scanFile(p string, data []byte, maskFuncs map[string]bool) []hit {
 			s.scanText(false)
 		}
 	case formatCSV:
-		s.scanDelimited(',')
+		s.fileSep = ','
+		s.scanText(false)
 	case formatTSV:
-		s.scanDelimited('\t')
+		s.fileSep = '\t'
+		s.scanText(false)
 	case formatSQL:
 		s.scanSQL()
 		s.scanText(false)
@@ -203,6 +207,7 @@ func (s *fileScan) scanText(yaml bool) {
 	s.structured = false
 	data := s.data
 	var stack []yamlFrame
+	var tbl table
 	line := 0
 	for off := 0; off < len(data); {
 		end := bytes.IndexByte(data[off:], '\n')
@@ -216,6 +221,9 @@ func (s *fileScan) scanText(yaml bool) {
 		patient := false
 		if yaml {
 			stack, patient = s.yamlContext(stack, off, end)
+		} else if s.tableLine(&tbl, off, end) {
+			off = end + 1
+			continue
 		}
 		if end > off {
 			s.scanLine(off, end, 0, patient)
@@ -252,86 +260,6 @@ func (s *fileScan) yamlContext(stack []yamlFrame, off, end int) ([]yamlFrame, bo
 		}
 	}
 	return stack, patient
-}
-
-// scanDelimited scans a CSV or TSV file: the header names each column, and
-// every cell is classified under its column's categories.
-func (s *fileScan) scanDelimited(sep byte) {
-	s.structured = true
-	data := s.data
-	var cols []kind
-	patient := strings.Contains(strings.ToLower(s.path), "patient")
-	line := 0
-	var cells []span
-	for off := 0; off < len(data); {
-		end := bytes.IndexByte(data[off:], '\n')
-		if end < 0 {
-			end = len(data)
-		} else {
-			end += off
-		}
-		line++
-		s.curLine = line
-		cells = splitCells(data, off, end, sep, cells[:0])
-		if cols == nil {
-			for _, c := range cells {
-				k := lookupKeyword(bytes.Trim(data[c.start:c.end], "\" \r"))
-				if k&(kSSN|kMRN|kDOB|kMBI|kPatient|kPlan) != 0 {
-					patient = true
-				}
-				cols = append(cols, k)
-			}
-			off = end + 1
-			continue
-		}
-		for i, c := range cells {
-			var k kind
-			if i < len(cols) {
-				k = cols[i]
-			}
-			if c.end > c.start {
-				s.scanLine(c.start, c.end, k, patient)
-			}
-		}
-		off = end + 1
-	}
-}
-
-// splitCells splits one CSV line into cell spans, honouring double quotes.
-func splitCells(data []byte, start, end int, sep byte, cells []span) []span {
-	i := start
-	for i <= end {
-		if i < end && data[i] == '"' {
-			j := i + 1
-			for j < end {
-				if data[j] == '"' {
-					if j+1 < end && data[j+1] == '"' {
-						j += 2
-						continue
-					}
-					break
-				}
-				j++
-			}
-			cells = append(cells, span{i + 1, j})
-			for j < end && data[j] != sep {
-				j++
-			}
-			i = j + 1
-			continue
-		}
-		j := i
-		for j < end && data[j] != sep {
-			j++
-		}
-		e := j
-		if e > i && data[e-1] == '\r' {
-			e--
-		}
-		cells = append(cells, span{i, e})
-		i = j + 1
-	}
-	return cells
 }
 
 // resolveICD turns ICD-10-CM candidates into findings when an identifier
