@@ -208,7 +208,7 @@ func TestAllowlistErrors(t *testing.T) {
 		name, yaml, want string
 	}{
 		{"missing reason", "allow:\n  - path: \"a/**\"\n", "line 2: entry 1 has no reason"},
-		{"no selector", "allow:\n  - reason: x\n", "line 2: entry 1 needs a path glob or a fingerprint"},
+		{"no selector", "allow:\n  - reason: x\n", "line 2: entry 1 needs a path glob, a fingerprint or a value pattern (match)"},
 		{"unknown rule", "allow:\n  - path: a\n    rule: phi/zip\n    reason: x\n", `unknown rule "phi/zip"`},
 		{"unknown key", "allow:\n  - paths: a\n", "field paths not found"},
 		{"bad glob", "allow:\n  - path: \"a/[\"\n    reason: x\n", "invalid path glob"},

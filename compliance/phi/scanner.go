@@ -411,9 +411,27 @@ func (sc *scanner) findings(p string, data []byte) []gates.Finding {
 				f.SuppressionReason = "inline: " + reason
 			}
 		}
+		sc.allowlisted(&f, h.value)
 		out = append(out, f)
 	}
+	for i := range out {
+		if out[i].RuleID == RuleAllowNoReason {
+			sc.allowlisted(&out[i], "")
+		}
+	}
 	return out
+}
+
+// allowlisted suppresses f when an allowlist entry accepts it. value is
+// the unmasked detected value, which only the entry's pattern sees.
+func (sc *scanner) allowlisted(f *gates.Finding, value string) {
+	if f.Suppressed || sc.allow == nil {
+		return
+	}
+	if reason, ok := sc.allow.match(f, value); ok {
+		f.Suppressed = true
+		f.SuppressionReason = "allowlist: " + reason
+	}
 }
 
 func message(rule *Rule, masked string, h hit) string {
@@ -439,17 +457,11 @@ func allowWithoutReason(p string, line int) gates.Finding {
 	}
 }
 
-// suppress applies the allowlist and baseline and sets the blocking
-// property of every finding.
+// suppress applies the baseline and sets the blocking property of every
+// finding. The allowlist was applied per file, where the values are known.
 func (sc *scanner) suppress(findings []gates.Finding) {
 	for i := range findings {
 		f := &findings[i]
-		if !f.Suppressed && sc.allow != nil {
-			if reason, ok := sc.allow.match(f); ok {
-				f.Suppressed = true
-				f.SuppressionReason = "allowlist: " + reason
-			}
-		}
 		if !f.Suppressed && sc.baseline[f.Fingerprint] {
 			f.Suppressed = true
 			f.SuppressionReason = "baseline: present when the baseline was written"

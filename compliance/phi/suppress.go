@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -15,13 +16,20 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// AllowEntry accepts findings by path glob, by fingerprint, or both; a rule
-// narrows it to one rule. Reason is required.
+// AllowEntry accepts findings by path glob, by fingerprint, by value
+// pattern, or by several of them; a rule narrows it to one rule. Reason is
+// required.
 type AllowEntry struct {
 	Path        string `yaml:"path"`
 	Fingerprint string `yaml:"fingerprint"`
 	Rule        string `yaml:"rule"`
-	Reason      string `yaml:"reason"`
+	// Match is a Go regular expression (RE2 syntax) that the detected
+	// value must match, such as '^555-01' for fictional phone numbers. It
+	// is applied to the unmasked value in memory only, and nothing prints
+	// the value. Findings without a value, such as a suppression comment
+	// without a reason, never match an entry that sets Match.
+	Match  string `yaml:"match"`
+	Reason string `yaml:"reason"`
 }
 
 // allowlistFile is the YAML layout of an allowlist:
@@ -32,6 +40,10 @@ type AllowEntry struct {
 //	  - fingerprint: 3f2a...
 //	    rule: phi/ssn
 //	    reason: documented example in the API guide
+//	  - path: "db/seed/**"
+//	    rule: phi/phone
+//	    match: '^\(?555\)?[-. ]?01'
+//	    reason: fictional 555-01xx phone numbers
 type allowlistFile struct {
 	Allow []AllowEntry `yaml:"allow"`
 }
@@ -39,6 +51,8 @@ type allowlistFile struct {
 // Allowlist is a parsed allowlist file.
 type Allowlist struct {
 	entries []AllowEntry
+	// patterns holds the compiled Match of each entry, or nil.
+	patterns []*regexp.Regexp
 }
 
 // LoadAllowlist reads and validates an allowlist file.
@@ -56,6 +70,7 @@ func LoadAllowlist(file string) (*Allowlist, error) {
 	var root yaml.Node
 	_ = yaml.Unmarshal(data, &root)
 	lines := entryLines(&root)
+	patterns := make([]*regexp.Regexp, len(doc.Allow))
 	for i, e := range doc.Allow {
 		line := 0
 		if i < len(lines) {
@@ -64,15 +79,22 @@ func LoadAllowlist(file string) (*Allowlist, error) {
 		switch {
 		case strings.TrimSpace(e.Reason) == "":
 			return nil, fmt.Errorf("allowlist %q line %d: entry %d has no reason: say why the finding is accepted", file, line, i+1)
-		case e.Path == "" && e.Fingerprint == "":
-			return nil, fmt.Errorf("allowlist %q line %d: entry %d needs a path glob or a fingerprint", file, line, i+1)
+		case e.Path == "" && e.Fingerprint == "" && e.Match == "":
+			return nil, fmt.Errorf("allowlist %q line %d: entry %d needs a path glob, a fingerprint or a value pattern (match)", file, line, i+1)
 		case e.Path != "" && !doublestar.ValidatePattern(e.Path):
 			return nil, fmt.Errorf("allowlist %q line %d: invalid path glob %q", file, line, e.Path)
 		case e.Rule != "" && rulesByID[e.Rule] == nil:
 			return nil, fmt.Errorf("allowlist %q line %d: unknown rule %q", file, line, e.Rule)
 		}
+		if e.Match != "" {
+			re, err := regexp.Compile(e.Match)
+			if err != nil {
+				return nil, fmt.Errorf("allowlist %q line %d: invalid value pattern (match) %q: %w", file, line, e.Match, err)
+			}
+			patterns[i] = re
+		}
 	}
-	return &Allowlist{entries: doc.Allow}, nil
+	return &Allowlist{entries: doc.Allow, patterns: patterns}, nil
 }
 
 // entryLines returns the line of each item of the "allow" sequence.
@@ -93,8 +115,10 @@ func entryLines(root *yaml.Node) []int {
 	return nil
 }
 
-func (a *Allowlist) match(f *gates.Finding) (string, bool) {
-	for _, e := range a.entries {
+// match returns the reason of the first entry that accepts f, whose
+// detected value is value ("" when the finding has none).
+func (a *Allowlist) match(f *gates.Finding, value string) (string, bool) {
+	for i, e := range a.entries {
 		if e.Rule != "" && e.Rule != f.RuleID {
 			continue
 		}
@@ -105,6 +129,9 @@ func (a *Allowlist) match(f *gates.Finding) (string, bool) {
 			if ok, _ := doublestar.Match(e.Path, f.Path); !ok {
 				continue
 			}
+		}
+		if re := a.patterns[i]; re != nil && (value == "" || !re.MatchString(value)) {
+			continue
 		}
 		return e.Reason, true
 	}
