@@ -386,6 +386,7 @@ describe('patient-search page', () => {
     ['/', 'text/html; charset=utf-8', '<title>Patient search</title>'],
     ['/search.js', 'text/javascript; charset=utf-8', 'textContent'],
     ['/style.css', 'text/css; charset=utf-8', 'border-collapse'],
+    ['/favicon.svg', 'image/svg+xml', '<svg'],
   ])('serves %s', async (path, contentType, snippet) => {
     const response = await fetch(`${app.baseUrl}${path}`);
     expect(response.status).toBe(200);

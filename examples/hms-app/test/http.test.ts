@@ -60,9 +60,9 @@ describe('params', () => {
 });
 
 describe('loadStaticFiles', () => {
-  it('loads the three page files', () => {
+  it('loads the four page files', () => {
     const files = loadStaticFiles(join(__dirname, '..', 'public'));
-    expect([...files.keys()]).toEqual(['/', '/search.js', '/style.css']);
+    expect([...files.keys()]).toEqual(['/', '/search.js', '/style.css', '/favicon.svg']);
   });
 
   it('names the missing file', () => {

@@ -12,6 +12,7 @@ const PAGE_FILES: Readonly<Record<string, { file: string; contentType: string }>
   '/': { file: 'index.html', contentType: 'text/html; charset=utf-8' },
   '/search.js': { file: 'search.js', contentType: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', contentType: 'text/css; charset=utf-8' },
+  '/favicon.svg': { file: 'favicon.svg', contentType: 'image/svg+xml' },
 };
 
 /**
