@@ -25,10 +25,10 @@ func init() {
 				fmt.Fprintf(env.stderr, "ci config print: unexpected argument %q: name the policy file with --policy\n", args[0])
 				return exitError{code: 2}
 			}
-			cfg, err := config.Load(printPolicy)
+			cfg, err := loadPolicy(env, printPolicy)
 			if err != nil {
 				fmt.Fprintln(env.stderr, err)
-				return exitError{code: 1}
+				return exitError{code: 2}
 			}
 			out, err := cfg.Marshal()
 			if err != nil {
@@ -41,7 +41,7 @@ func init() {
 	})
 	register(&command{
 		name:    "config validate",
-		summary: "check a policy file and list every error with file, line and key; exit 1 if it is invalid",
+		summary: "check a policy file and list every error with file, line and key; exit 2 if it is invalid or missing",
 		usage:   "[--policy hmsci.yaml]",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&validatePolicy, "policy", config.DefaultFile, "policy file to check")
@@ -51,13 +51,13 @@ func init() {
 				fmt.Fprintf(env.stderr, "ci config validate: unexpected argument %q: name the policy file with --policy\n", args[0])
 				return exitError{code: 2}
 			}
-			if _, err := os.Stat(validatePolicy); errors.Is(err, fs.ErrNotExist) {
+			if _, err := os.Stat(validatePolicy); errors.Is(err, fs.ErrNotExist) && !env.flagSet("policy") {
 				fmt.Fprintf(env.stdout, "%s: not found; the built-in defaults apply\n", validatePolicy)
 				return nil
 			}
-			if _, err := config.Load(validatePolicy); err != nil {
+			if _, err := loadPolicy(env, validatePolicy); err != nil {
 				fmt.Fprintln(env.stderr, err)
-				return exitError{code: 1}
+				return exitError{code: 2}
 			}
 			fmt.Fprintf(env.stdout, "%s: valid\n", validatePolicy)
 			return nil

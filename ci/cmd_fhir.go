@@ -78,7 +78,7 @@ func runFHIRValidate(ctx context.Context, env *environment, f fhirFlags, args []
 	default:
 		return fail(fmt.Errorf("invalid --format %q: expected json, sarif or text", f.format))
 	}
-	cfg, err := config.Load(f.policy)
+	cfg, err := loadPolicy(env, f.policy)
 	if err != nil {
 		return fail(err)
 	}

@@ -35,7 +35,7 @@ func writeFHIRFixtures(t *testing.T) string {
 
 func TestFHIRValidateExitCodes(t *testing.T) {
 	root := writeFHIRFixtures(t)
-	noPolicy := filepath.Join(t.TempDir(), "none.yaml")
+	noPolicy := defaultsPolicy(t)
 
 	stdout, stderr, code := runFHIRCommand(t, "--policy", noPolicy, filepath.Join(root, "fhir", "good.json"))
 	assert.Equal(t, 0, code, stderr)
@@ -50,7 +50,7 @@ func TestFHIRValidateExitCodes(t *testing.T) {
 
 func TestFHIRValidateFormats(t *testing.T) {
 	root := writeFHIRFixtures(t)
-	noPolicy := filepath.Join(t.TempDir(), "none.yaml")
+	noPolicy := defaultsPolicy(t)
 
 	stdout, _, code := runFHIRCommand(t, "--policy", noPolicy, "--format", "sarif", root)
 	assert.Equal(t, 1, code)
@@ -94,7 +94,7 @@ func TestFHIRValidateUsageErrors(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `invalid --format "xml"`)
 
-	_, stderr, code = runFHIRCommand(t, "--policy", filepath.Join(t.TempDir(), "none.yaml"), filepath.Join(t.TempDir(), "missing"))
+	_, stderr, code = runFHIRCommand(t, "--policy", defaultsPolicy(t), filepath.Join(t.TempDir(), "missing"))
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "cannot read PATH")
 }
@@ -105,7 +105,7 @@ func TestFHIRValidateExtensionFlags(t *testing.T) {
 	data := `{"resourceType":"Patient","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},
 	  "extension":[{"url":"http://hl7.org/fhir/us/core/StructureDefinition/us-core-race","valueString":"x"}]}`
 	require.NoError(t, os.WriteFile(file, []byte(data), 0o644))
-	noPolicy := filepath.Join(t.TempDir(), "none.yaml")
+	noPolicy := defaultsPolicy(t)
 
 	stdout, _, code := runFHIRCommand(t, "--policy", noPolicy, file)
 	assert.Equal(t, 1, code)

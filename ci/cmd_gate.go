@@ -72,7 +72,7 @@ func runGate(_ context.Context, env *environment, f gateFlags, args []string) er
 		return usage("invalid --root %q: %v", f.root, err)
 	}
 
-	cfg, err := config.Load(f.policy)
+	cfg, err := loadPolicy(env, f.policy)
 	if err != nil {
 		fmt.Fprintln(env.stderr, err)
 		return usage("invalid policy %s: fix the errors above, or run 'go run ./ci config validate --policy %s'", f.policy, f.policy)

@@ -14,6 +14,7 @@ import (
 	"github.com/hms-enterprise/hmsci/config"
 	"github.com/hms-enterprise/hmsci/gates"
 	"github.com/hms-enterprise/hmsci/gates/policy"
+	"github.com/hms-enterprise/hmsci/pipelines"
 )
 
 // hipaaGates are the gates "ci hipaa" evaluates.
@@ -63,16 +64,13 @@ func runHIPAA(ctx context.Context, env *environment, f hipaaFlags, args []string
 	if f.phiLogExposures < -1 {
 		return fail(fmt.Errorf("invalid --phi-log-exposures %d: expected a count, or -1 when unknown", f.phiLogExposures))
 	}
-	cfg, err := config.Load(f.policy)
+	cfg, err := loadPolicy(env, f.policy)
 	if err != nil {
 		return fail(fmt.Errorf("load policy: %w", err))
 	}
 	root := args[0]
 
-	opts := hipaa.Options{}
-	for _, g := range cfg.Infrastructure.Kubernetes.ProductionPaths {
-		opts.Kube.ProductionPaths = append(opts.Kube.ProductionPaths, string(g))
-	}
+	opts := pipelines.HIPAAOptions(cfg)
 	inputs := hipaa.Inputs{}
 	if f.phiLogExposures >= 0 {
 		n := f.phiLogExposures

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,7 +17,7 @@ func runHIPAACommand(t *testing.T, args ...string) (stdout, stderr string, code 
 	t.Helper()
 	var out, errOut bytes.Buffer
 	env := &environment{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	code = runMain(context.Background(), env, append([]string{"hipaa", "--policy", filepath.Join(t.TempDir(), "none.yaml")}, args...))
+	code = runMain(context.Background(), env, append([]string{"hipaa", "--policy", defaultsPolicy(t)}, args...))
 	return out.String(), errOut.String(), code
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/hms-enterprise/hmsci/gates/render"
 	"github.com/hms-enterprise/hmsci/infra/kube"
 	"github.com/hms-enterprise/hmsci/infra/terraform"
+	"github.com/hms-enterprise/hmsci/pipelines"
 )
 
 // infraFlags are the flags of "ci infra check".
@@ -77,16 +78,13 @@ func runInfraCheck(ctx context.Context, env *environment, f infraFlags, args []s
 	if f.format != "text" && f.format != "json" && f.format != "sarif" {
 		return fail(fmt.Errorf("invalid --format %q: expected text, json or sarif", f.format))
 	}
-	cfg, err := config.Load(f.policy)
+	cfg, err := loadPolicy(env, f.policy)
 	if err != nil {
 		return fail(fmt.Errorf("load policy: %w", err))
 	}
 
 	kubePaths, tfPaths := splitInfraPaths(args)
-	kubeOpts := kube.Options{}
-	for _, g := range cfg.Infrastructure.Kubernetes.ProductionPaths {
-		kubeOpts.ProductionPaths = append(kubeOpts.ProductionPaths, string(g))
-	}
+	kubeOpts := pipelines.KubeOptions(cfg)
 
 	result := infraResult{}
 	var loadErrs []error
@@ -102,7 +100,7 @@ func runInfraCheck(ctx context.Context, env *environment, f infraFlags, args []s
 		result.Kube = infraKubeStats{Files: rep.Files, Objects: rep.Objects, Skipped: rep.Skipped}
 	}
 	if len(tfPaths) > 0 {
-		rep, err := terraform.Check(ctx, ".", tfPaths, terraform.Options{})
+		rep, err := terraform.Check(ctx, ".", tfPaths, pipelines.TerraformOptions(cfg))
 		if rep == nil {
 			return fail(err)
 		}

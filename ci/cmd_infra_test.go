@@ -17,7 +17,7 @@ func runInfra(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	env := &environment{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	code = runMain(context.Background(), env, append([]string{"infra", "check", "--policy", filepath.Join(t.TempDir(), "none.yaml")}, args...))
+	code = runMain(context.Background(), env, append([]string{"infra", "check", "--policy", defaultsPolicy(t)}, args...))
 	return out.String(), errOut.String(), code
 }
 

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 
 	"github.com/hms-enterprise/hmsci/compliance/phi"
-	"github.com/hms-enterprise/hmsci/config"
 )
 
 // phiFlags are the flags of "ci phi".
@@ -61,7 +60,7 @@ func runPHI(ctx context.Context, env *environment, f phiFlags, args []string) er
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: level}))
 
-	opts, source, err := phiOptions(f.policy)
+	opts, source, err := phiOptions(env, f.policy)
 	if err != nil {
 		return fail(err)
 	}
@@ -105,8 +104,8 @@ func runPHI(ctx context.Context, env *environment, f phiFlags, args []string) er
 
 // phiOptions maps the phi: section of the policy file to scanner options.
 // Allowlist and baseline paths are relative to the policy file's directory.
-func phiOptions(policy string) (phi.Options, string, error) {
-	cfg, err := config.Load(policy)
+func phiOptions(env *environment, policy string) (phi.Options, string, error) {
+	cfg, err := loadPolicy(env, policy)
 	if err != nil {
 		return phi.Options{}, "", fmt.Errorf("load policy: %w", err)
 	}

@@ -47,7 +47,7 @@ func writePHITree(t *testing.T) string {
 
 func TestPHICanaryEveryFormatAndLogLevel(t *testing.T) {
 	root := writePHITree(t)
-	noPolicy := filepath.Join(t.TempDir(), "none.yaml")
+	noPolicy := defaultsPolicy(t)
 	for _, format := range []string{"sarif", "json", "text"} {
 		for _, level := range []string{"debug", "info", "warn", "error"} {
 			stdout, stderr, code := runPHICommand(t, "--format", format, "--log-level", level, "--policy", noPolicy, root)
@@ -67,7 +67,7 @@ func TestPHICanaryEveryFormatAndLogLevel(t *testing.T) {
 func TestPHIExitCodesAndBaseline(t *testing.T) {
 	root := writePHITree(t)
 	dir := t.TempDir()
-	noPolicy := filepath.Join(dir, "none.yaml")
+	noPolicy := defaultsPolicy(t)
 
 	stdout, _, code := runPHICommand(t, "--format", "json", "--policy", noPolicy, root)
 	require.Equal(t, 1, code)
@@ -103,7 +103,7 @@ func TestPHIExitCodesAndBaseline(t *testing.T) {
 }
 
 func TestPHIInvalidInput(t *testing.T) {
-	noPolicy := filepath.Join(t.TempDir(), "none.yaml")
+	noPolicy := defaultsPolicy(t)
 	tests := []struct {
 		name string
 		args []string

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -26,6 +28,8 @@ type pipelineFlags struct {
 	phases   stringList
 	failFast bool
 	noEngine bool
+	// requireEngine makes a run without an engine an error.
+	requireEngine bool
 }
 
 // stringList is a flag that may be repeated or given as a comma list.
@@ -48,6 +52,7 @@ func (f *pipelineFlags) register(fs *flag.FlagSet, withPhase bool) {
 	fs.StringVar(&f.out, "out", pipelines.DefaultOutDir, "directory for every step's reports and for summary.md, result.json, gates.junit.xml, hmsci.sarif and dashboard.html")
 	fs.BoolVar(&f.failFast, "fail-fast", false, "cancel the remaining steps after the first step error (default: every step runs and reports)")
 	fs.BoolVar(&f.noEngine, "no-engine", false, "do not connect to a Dagger engine: run only the in-process checks")
+	fs.BoolVar(&f.requireEngine, "require-engine", false, "exit 2 when no Dagger engine is reachable, instead of running only the in-process checks (use in CI)")
 	if withPhase {
 		fs.Var(&f.phases, "phase", "run only this phase; repeat or separate with commas ("+strings.Join(pipelines.PhaseNames(), ", ")+")")
 	}
@@ -58,7 +63,7 @@ func init() {
 	register(&command{
 		name:    "pipeline",
 		summary: "run every phase on the source, write all reports and renderings; exit 1 if a blocking gate failed",
-		usage:   "[--source DIR] [--policy FILE] [--out DIR] [--phase NAME]... [--fail-fast] [--no-engine]",
+		usage:   "[--source DIR] [--policy FILE] [--out DIR] [--phase NAME]... [--fail-fast] [--no-engine | --require-engine]",
 		flags:   func(fs *flag.FlagSet) { f.register(fs, true) },
 		run: func(ctx context.Context, env *environment, args []string) error {
 			return runPipeline(ctx, env, f, args)
@@ -69,7 +74,7 @@ func init() {
 		register(&command{
 			name:    p.Name,
 			summary: "run only the " + p.Description + " phase; exit 1 if a blocking gate failed",
-			usage:   "[--source DIR] [--policy FILE] [--out DIR] [--fail-fast] [--no-engine]",
+			usage:   "[--source DIR] [--policy FILE] [--out DIR] [--fail-fast] [--no-engine | --require-engine]",
 			flags:   func(fs *flag.FlagSet) { pf.register(fs, false) },
 			run: func(ctx context.Context, env *environment, args []string) error {
 				pf.phases = stringList{p.Name}
@@ -98,11 +103,15 @@ func runPipeline(ctx context.Context, env *environment, f pipelineFlags, args []
 		fmt.Fprintf(env.stderr, "ci: unexpected argument %q: name the source with --source\n", args[0])
 		return exitError{code: 2}
 	}
+	if err := checkRunFlags(f); err != nil {
+		fmt.Fprintf(env.stderr, "ci: %v\n", err)
+		return exitError{code: 2}
+	}
 	policyFile := f.policy
 	if policyFile == "" {
 		policyFile = filepath.Join(f.source, config.DefaultFile)
 	}
-	cfg, err := config.Load(policyFile)
+	cfg, err := loadPolicy(env, policyFile)
 	if err != nil {
 		fmt.Fprintln(env.stderr, err)
 		fmt.Fprintf(env.stderr, "ci: invalid policy %s: fix the errors above, or run 'go run ./ci config validate --policy %s'\n", policyFile, policyFile)
@@ -116,7 +125,18 @@ func runPipeline(ctx context.Context, env *environment, f pipelineFlags, args []
 		client, reason = connectEngine(ctx, env)
 	}
 	if client == nil {
+		// A user who asked for an engine gets an error, not a run that
+		// quietly leaves most gates unevaluated and passes.
+		if f.requireEngine || (!f.noEngine && engineRequested(env)) {
+			fmt.Fprintf(env.stderr, "ci: no Dagger engine: %s; an engine was required (--require-engine, %s or %s)\n",
+				reason, engine.OptInVar, engine.SessionPortVar)
+			return exitError{code: 2}
+		}
 		fmt.Fprintf(env.stderr, "No Dagger engine: %s. Running the in-process checks only; containerized steps are marked not run.\n", reason)
+		if env.getenv("GITHUB_ACTIONS") == "true" {
+			// A workflow annotation, so the job page shows it, not only the log.
+			fmt.Fprintf(env.stdout, "::warning title=hmsci::No Dagger engine: containerized steps were not run and their gates are not evaluated. Run under 'dagger run' or pass --require-engine.\n")
+		}
 	} else {
 		defer client.Close()
 	}
@@ -164,6 +184,16 @@ func init() {
 				fmt.Fprintf(env.stderr, "ci plan: unexpected argument %q: name the source with --source\n", args[0])
 				return exitError{code: 2}
 			}
+			if err := checkSourceDir(source); err != nil {
+				fmt.Fprintf(env.stderr, "ci plan: %v\n", err)
+				return exitError{code: 2}
+			}
+			for _, p := range phases {
+				if _, ok := pipelines.LookupPhase(p); !ok {
+					fmt.Fprintf(env.stderr, "ci plan: unknown phase %q in --phase: expected one of %s\n", p, strings.Join(pipelines.PhaseNames(), ", "))
+					return exitError{code: 2}
+				}
+			}
 			if format != "text" && format != "json" {
 				fmt.Fprintf(env.stderr, "ci plan: invalid --format %q: expected text or json\n", format)
 				return exitError{code: 2}
@@ -172,7 +202,7 @@ func init() {
 			if file == "" {
 				file = filepath.Join(source, config.DefaultFile)
 			}
-			cfg, err := config.Load(file)
+			cfg, err := loadPolicy(env, file)
 			if err != nil {
 				fmt.Fprintln(env.stderr, err)
 				return exitError{code: 2}
@@ -187,6 +217,43 @@ func init() {
 			return plan.WriteText(env.stdout)
 		},
 	})
+}
+
+// checkRunFlags rejects flags that would fail only after the run, so the
+// user learns of a typo before any step starts.
+func checkRunFlags(f pipelineFlags) error {
+	if f.noEngine && f.requireEngine {
+		return errors.New("--no-engine and --require-engine exclude each other")
+	}
+	if err := checkSourceDir(f.source); err != nil {
+		return err
+	}
+	if info, err := os.Stat(f.out); err == nil && !info.IsDir() {
+		return fmt.Errorf("--out %s is a file: name a directory for the reports", f.out)
+	}
+	for _, p := range f.phases {
+		if _, ok := pipelines.LookupPhase(p); !ok {
+			return fmt.Errorf("unknown phase %q in --phase: expected one of %s", p, strings.Join(pipelines.PhaseNames(), ", "))
+		}
+	}
+	return nil
+}
+
+func checkSourceDir(dir string) error {
+	info, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return fmt.Errorf("--source %s not found: name the project directory to check", dir)
+	case !info.IsDir():
+		return fmt.Errorf("--source %s is a file, not a directory: name the project directory", dir)
+	}
+	return nil
+}
+
+// engineRequested reports whether the environment asks for an engine
+// explicitly: HMSCI_ENGINE=1, or a Dagger session from `dagger run`.
+func engineRequested(env *environment) bool {
+	return env.getenv(engine.OptInVar) == "1" || env.getenv(engine.SessionPortVar) != ""
 }
 
 func writeIndentedJSON(w io.Writer, v any) error {

@@ -36,7 +36,13 @@ type environment struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// flagsSet holds the flags given on the command line, so a command can
+	// tell an explicit --policy from its default.
+	flagsSet map[string]bool
 }
+
+// flagSet reports whether the named flag was given on the command line.
+func (env *environment) flagSet(name string) bool { return env.flagsSet[name] }
 
 // exitError carries a specific exit status out of a command without an
 // extra message: the command has already written what the user needs.
@@ -65,11 +71,19 @@ func main() {
 func runMain(ctx context.Context, env *environment, args []string) int {
 	cmd, rest := lookup(args)
 	if cmd == nil {
-		printCommands(env.stderr)
 		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+			printCommands(env.stderr)
 			return 0
 		}
-		fmt.Fprintf(env.stderr, "\nunknown command %q\n", strings.Join(args, " "))
+		if group := commandGroup(args[0]); len(group) > 0 {
+			return printGroup(env, args, group)
+		}
+		printCommands(env.stderr)
+		fmt.Fprintf(env.stderr, "\nunknown command %q", args[0])
+		if near := closestCommand(args[0]); near != "" {
+			fmt.Fprintf(env.stderr, "; did you mean %q?", near)
+		}
+		fmt.Fprintln(env.stderr)
 		return 2
 	}
 
@@ -91,6 +105,9 @@ func runMain(ctx context.Context, env *environment, args []string) int {
 		}
 		return 2
 	}
+
+	env.flagsSet = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { env.flagsSet[f.Name] = true })
 
 	err := cmd.run(ctx, env, fs.Args())
 	var exit exitError
@@ -133,4 +150,72 @@ func printCommands(w io.Writer) {
 		fmt.Fprintf(w, "  %-20s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'go run ./ci <command> -h' for a command's flags.")
+}
+
+// commandGroup returns the commands whose first word is word when it names
+// a group of subcommands, such as "fhir" for "fhir validate".
+func commandGroup(word string) []string {
+	var group []string
+	for name := range commands {
+		if first, _, found := strings.Cut(name, " "); found && first == word {
+			group = append(group, name)
+		}
+	}
+	sort.Strings(group)
+	return group
+}
+
+// printGroup lists a group's subcommands. It exits 0 for a help request
+// and 2 when the subcommand is missing or unknown.
+func printGroup(env *environment, args []string, group []string) int {
+	help := len(args) > 1 && (args[1] == "-h" || args[1] == "--help" || args[1] == "help")
+	w := env.stderr
+	if !help {
+		if len(args) > 1 {
+			fmt.Fprintf(w, "unknown command %q\n", strings.Join(args[:2], " "))
+		} else {
+			fmt.Fprintf(w, "%s needs a subcommand\n", args[0])
+		}
+	}
+	fmt.Fprintf(w, "usage: go run ./ci %s <subcommand> [flags]\n\nsubcommands:\n", args[0])
+	for _, name := range group {
+		fmt.Fprintf(w, "  %-20s %s\n", name, commands[name].summary)
+	}
+	if help {
+		return 0
+	}
+	return 2
+}
+
+// closestCommand returns the registered command nearest to word by edit
+// distance, or "" when none is close.
+func closestCommand(word string) string {
+	best, bestDistance := "", 3
+	for name := range commands {
+		first, _, _ := strings.Cut(name, " ")
+		if d := editDistance(word, first); d < bestDistance || (d == bestDistance && first < best) {
+			best, bestDistance = first, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

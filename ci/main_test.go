@@ -67,7 +67,7 @@ func TestGateOnRealReports(t *testing.T) {
 	summary := filepath.Join(t.TempDir(), "step-summary.md")
 	env := map[string]string{"GITHUB_STEP_SUMMARY": summary}
 
-	r := runCI(t, env, "gate", "--reports", dir, "--out", out, "--root", realRoot, "--policy", filepath.Join(dir, "absent.yaml"))
+	r := runCI(t, env, "gate", "--reports", dir, "--out", out, "--root", realRoot, "--policy", defaultsPolicy(t))
 	assert.Equal(t, 1, r.code, "blocking gates failed; stderr: %s", r.stderr)
 
 	// lcov --summary: lines 70.0 % (21 of 30), branches 73.1 % (19 of 26);
@@ -188,7 +188,7 @@ func TestGateUsageErrors(t *testing.T) {
 }
 
 func TestConfigPrint(t *testing.T) {
-	r := runCI(t, nil, "config", "print", "--policy", filepath.Join(t.TempDir(), "hmsci.yaml"))
+	r := runCI(t, nil, "config", "print")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.True(t, strings.HasPrefix(r.stdout, "# effective hmsci policy from built-in defaults (no "))
 	var doc map[string]any
@@ -219,12 +219,16 @@ func TestConfigValidate(t *testing.T) {
 	assert.Equal(t, good+": valid\n", r.stdout)
 
 	r = runCI(t, nil, "config", "validate", "--policy", bad)
-	assert.Equal(t, 1, r.code)
+	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "bad.yaml:2:24: gates.secrets.threshold: value -1 out of range: must be at least 0 findings")
 	assert.Contains(t, r.stderr, `bad.yaml:3:25: gates.coverage-line.mode: invalid value "blockng"; did you mean "blocking"?`)
 
 	r = runCI(t, nil, "config", "validate", "--policy", filepath.Join(dir, "absent.yaml"))
-	assert.Equal(t, 0, r.code)
+	assert.Equal(t, 2, r.code, "a policy named with --policy must exist")
+	assert.Contains(t, r.stderr, "not found")
+
+	r = runCI(t, nil, "config", "validate")
+	assert.Equal(t, 0, r.code, "without --policy an absent hmsci.yaml means the defaults")
 	assert.Contains(t, r.stdout, "not found; the built-in defaults apply")
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -20,6 +21,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hms-enterprise/hmsci/compliance/phi"
+	"github.com/hms-enterprise/hmsci/infra/kube"
+	"github.com/hms-enterprise/hmsci/infra/terraform"
 )
 
 // DefaultFile is the policy file name that commands look for.
@@ -41,6 +44,7 @@ type Config struct {
 	Steps          Steps          `yaml:"steps"`
 	PHI            PHI            `yaml:"phi"`
 	FHIR           FHIR           `yaml:"fhir"`
+	HIPAA          HIPAA          `yaml:"hipaa"`
 	Container      Container      `yaml:"container"`
 	Infrastructure Infrastructure `yaml:"infrastructure"`
 }
@@ -127,7 +131,14 @@ type Container struct {
 	MaxSizeMB      int      `yaml:"max-size-mb" min:"1" unit:"MB"`
 	Publish        bool     `yaml:"publish"`
 	Tiers          []string `yaml:"tiers"`
+	// BuildArgs are the Dockerfile ARG values of the image build, such as
+	// a base image on the hospital's registry mirror. `ci plan` resolves
+	// the Dockerfile's FROM lines with them.
+	BuildArgs map[string]string `yaml:"build-args"`
 }
+
+// buildArgName is the syntax of a Dockerfile ARG name.
+var buildArgName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (c *Container) check() error {
 	seen := map[string]bool{}
@@ -143,6 +154,11 @@ func (c *Container) check() error {
 	if c.Publish && c.Registry == "" {
 		return fmt.Errorf("publish is true but registry is empty: set registry or publish: false")
 	}
+	for _, name := range slices.Sorted(maps.Keys(c.BuildArgs)) {
+		if !buildArgName.MatchString(name) {
+			return fmt.Errorf("invalid build-args name %q: a Dockerfile ARG name has letters, digits and '_' and does not start with a digit", name)
+		}
+	}
 	return nil
 }
 
@@ -156,6 +172,11 @@ type Kubernetes struct {
 	// SchemaLocation is a local directory or URL template of JSON schemas
 	// for kubeconform; empty means the schemas baked into the image.
 	SchemaLocation string `yaml:"schema-location"`
+	// DefaultNamespace is the namespace of manifests without
+	// metadata.namespace; empty means "default".
+	DefaultNamespace string `yaml:"default-namespace"`
+	// DisabledRules lists hmsci-kube rule ids that are not reported.
+	DisabledRules []string `yaml:"disabled-rules"`
 }
 
 func (k *Kubernetes) check() error {
@@ -164,12 +185,60 @@ func (k *Kubernetes) check() error {
 		fmt.Sprintf("%d.%d.%d", major, minor, patch) != k.KubernetesVersion {
 		return fmt.Errorf("invalid kubernetes-version %q: use major.minor.patch such as \"1.31.0\"", k.KubernetesVersion)
 	}
-	return nil
+	var ids []string
+	for _, r := range kube.Rules() {
+		ids = append(ids, r.ID)
+	}
+	return checkRuleIDs(k.DisabledRules, ids)
 }
 
 // Terraform sets Terraform validation.
 type Terraform struct {
 	Paths []Glob `yaml:"paths"`
+	// MinBackupRetentionDays is the shortest accepted database backup
+	// retention.
+	MinBackupRetentionDays int `yaml:"min-backup-retention-days" min:"1" max:"35" unit:"days"`
+	// DisabledRules lists hmsci-terraform rule ids that are not reported.
+	DisabledRules []string `yaml:"disabled-rules"`
+}
+
+func (t *Terraform) check() error {
+	var ids []string
+	for _, r := range terraform.Rules() {
+		ids = append(ids, r.ID)
+	}
+	return checkRuleIDs(t.DisabledRules, ids)
+}
+
+// checkRuleIDs rejects an id that is not a known rule, suggesting the
+// closest one.
+func checkRuleIDs(disabled, known []string) error {
+	for _, id := range disabled {
+		if !slices.Contains(known, id) {
+			return fmt.Errorf("unknown rule %q in disabled-rules; did you mean %q?", id, closest(id, known))
+		}
+	}
+	return nil
+}
+
+// HIPAA sets the in-process HIPAA safeguard checks. Empty lists mean the
+// built-in defaults listed in docs/hipaa.md.
+type HIPAA struct {
+	// SourcePaths are the directories, relative to the root, scanned for
+	// route registrations; empty means src/ when it exists, else the root.
+	SourcePaths []string `yaml:"source-paths"`
+	// Exclude are globs of files left out of the route scan.
+	Exclude []Glob `yaml:"exclude"`
+	// AuditFunctions name the functions that write an audit record.
+	AuditFunctions []string `yaml:"audit-functions"`
+	// AuthMiddleware name the middleware functions that authorize a route.
+	AuthMiddleware []string `yaml:"auth-middleware"`
+	// PublicPaths are URL path globs that may be served without
+	// authorization, such as health checks.
+	PublicPaths []Glob `yaml:"public-paths"`
+	// PatientDataPaths are URL path globs of routes that read or write
+	// patient data and so must write an audit record.
+	PatientDataPaths []Glob `yaml:"patient-data-paths"`
 }
 
 // Policies locates Rego policies for conftest.
@@ -216,6 +285,7 @@ func Default() *Config {
 			MinimalRuntime: true,
 			MaxSizeMB:      500,
 			Tiers:          []string{"dev", "staging", "prod"},
+			BuildArgs:      map[string]string{},
 		},
 		Infrastructure: Infrastructure{
 			Kubernetes: Kubernetes{
@@ -223,7 +293,7 @@ func Default() *Config {
 				ProductionPaths:   []Glob{"**/prod/**", "**/production/**"},
 				KubernetesVersion: "1.31.0",
 			},
-			Terraform: Terraform{Paths: []Glob{"**/*.tf"}},
+			Terraform: Terraform{Paths: []Glob{"**/*.tf"}, MinBackupRetentionDays: terraform.DefaultMinBackupRetentionDays},
 			Policies:  Policies{Paths: []string{"policy"}},
 		},
 	}

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/hms-enterprise/hmsci/compliance/hipaa"
+	"github.com/hms-enterprise/hmsci/config"
 	"github.com/hms-enterprise/hmsci/gates"
 	"github.com/hms-enterprise/hmsci/gates/policy"
-	"github.com/hms-enterprise/hmsci/infra/kube"
 )
 
 // hipaaStep is the native step that maps the other analyzers' results to
@@ -44,9 +44,7 @@ func (r *run) runHIPAA(ctx context.Context) {
 	}
 	r.mu.Unlock()
 
-	opts := hipaa.Options{
-		Kube: kube.Options{ProductionPaths: globStrings(r.cfg.Infrastructure.Kubernetes.ProductionPaths)},
-	}
+	opts := HIPAAOptions(r.cfg)
 	r.log.Info("step started", "phase", PhaseCompliance, "step", hipaaStep)
 	start := time.Now()
 	report, err := hipaa.Evaluate(ctx, r.opts.SourceDir, opts, inputs)
@@ -75,4 +73,19 @@ func (r *run) runHIPAA(ctx context.Context) {
 	r.log.Info("step finished", "phase", PhaseCompliance, "step", hipaaStep, "status", res.Status,
 		"duration", res.Duration, "findings", len(res.Findings))
 	r.record(res)
+}
+
+// HIPAAOptions maps the policy onto the HIPAA safeguard checks' options.
+func HIPAAOptions(cfg *config.Config) hipaa.Options {
+	h := cfg.HIPAA
+	return hipaa.Options{
+		SourcePaths:      h.SourcePaths,
+		Exclude:          globStrings(h.Exclude),
+		AuditFunctions:   h.AuditFunctions,
+		AuthMiddleware:   h.AuthMiddleware,
+		PublicPaths:      globStrings(h.PublicPaths),
+		PatientDataPaths: globStrings(h.PatientDataPaths),
+		Kube:             KubeOptions(cfg),
+		Terraform:        TerraformOptions(cfg),
+	}
 }

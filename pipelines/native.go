@@ -161,7 +161,7 @@ func runKube(ctx context.Context, in nativeInput) (nativeOutput, error) {
 	if len(paths) == 0 {
 		return out, nil
 	}
-	report, err := kube.Check(ctx, in.root, paths, kube.Options{ProductionPaths: globStrings(k.ProductionPaths)})
+	report, err := kube.Check(ctx, in.root, paths, KubeOptions(in.cfg))
 	if report == nil {
 		return out, fmt.Errorf("check Kubernetes manifests: %w", err)
 	}
@@ -183,7 +183,7 @@ func runTerraform(ctx context.Context, in nativeInput) (nativeOutput, error) {
 	if len(paths) == 0 {
 		return out, nil
 	}
-	report, err := terraform.Check(ctx, in.root, paths, terraform.Options{})
+	report, err := terraform.Check(ctx, in.root, paths, TerraformOptions(in.cfg))
 	if report == nil {
 		return out, fmt.Errorf("check Terraform files: %w", err)
 	}
@@ -313,4 +313,20 @@ func writeFindingsSARIF(in nativeInput, findings []gates.Finding, written []stri
 		return "", fmt.Errorf("write %s: %w", name, err)
 	}
 	return name, f.Close()
+}
+
+// KubeOptions maps the policy onto the Kubernetes checks' options.
+func KubeOptions(cfg *config.Config) kube.Options {
+	k := cfg.Infrastructure.Kubernetes
+	return kube.Options{
+		ProductionPaths:  globStrings(k.ProductionPaths),
+		DefaultNamespace: k.DefaultNamespace,
+		DisabledRules:    k.DisabledRules,
+	}
+}
+
+// TerraformOptions maps the policy onto the Terraform checks' options.
+func TerraformOptions(cfg *config.Config) terraform.Options {
+	t := cfg.Infrastructure.Terraform
+	return terraform.Options{MinBackupRetentionDays: t.MinBackupRetentionDays, DisabledRules: t.DisabledRules}
 }
