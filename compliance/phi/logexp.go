@@ -28,6 +28,10 @@ var loggerReceivers = map[string]bool{
 	"logrus": true, "zerolog": true, "glog": true, "klog": true, "sugar": true,
 }
 
+// stdStreams are the receivers whose write method prints to standard
+// output or standard error, in lower case.
+var stdStreams = map[string]bool{"stdout": true, "stderr": true}
+
 // phiFieldNames are normalized field names whose values are PHI.
 var phiFieldNames = map[string]bool{
 	"ssn": true, "socialsecuritynumber": true, "dob": true, "dateofbirth": true, "birthdate": true,
@@ -52,6 +56,7 @@ const maxLogCall = 4000
 func (s *fileScan) scanLogCalls(lang language, maskFuncs map[string]bool) {
 	data := s.data
 	s.lineOff, s.lineNo = 0, 1
+	s.collectCopies()
 	for off := 0; off < len(data); {
 		p := bytes.IndexByte(data[off:], '(')
 		if p < 0 {
@@ -71,8 +76,12 @@ func (s *fileScan) scanLogCalls(lang language, maskFuncs map[string]bool) {
 			continue
 		}
 		s.curLine = s.lineAt(at)
+		shown := expr
+		if source := s.copySource(expr, at); source != "" {
+			shown = expr + " (a copy of " + source + ")"
+		}
 		s.hits = append(s.hits, hit{rule: RuleLogExposure, start: at, end: at + len(expr), line: s.curLine, record: -1,
-			value: expr, masked: expr, confidence: 0.8, detail: callee})
+			value: expr, masked: shown, confidence: 0.8, detail: callee})
 		off = end
 	}
 }
@@ -96,10 +105,15 @@ func isLogCall(callee string, lang language) bool {
 	if len(parts) == 1 {
 		return lang == langPython && method == "print"
 	}
+	receiver := strings.ToLower(parts[len(parts)-2])
+	if stdStreams[receiver] && (method == "write" || method == "writestring") {
+		// process.stdout.write in Node.js, sys.stderr.write in Python,
+		// os.Stdout.WriteString in Go.
+		return true
+	}
 	if !logMethods[method] {
 		return false
 	}
-	receiver := strings.ToLower(parts[len(parts)-2])
 	if receiver == "fmt" && (method == "errorf" || strings.HasPrefix(method, "fprint")) {
 		return false
 	}
@@ -163,6 +177,9 @@ func (s *fileScan) phiArgument(p int, lang language, maskFuncs map[string]bool) 
 			if masked == 0 && referencesPHI(expr, followedByCall) && !(j < limit && data[j] == '(' && isMaskCall(expr, maskFuncs)) {
 				return expr, i, j
 			}
+			if masked == 0 && !followedByCall && s.copySource(expr, i) != "" {
+				return expr, i, j
+			}
 			i = j
 		default:
 			i++
@@ -199,9 +216,13 @@ func (s *fileScan) skipString(i, limit int, lang language, maskFuncs map[string]
 			}
 			inner := bytes.TrimSpace(data[open : open+close])
 			if !inMask {
+				at := open + bytes.Index(data[open:open+close], inner)
 				if expr, off := phiInExpression(inner, maskFuncs); expr != "" {
 					s.logExpr = expr
-					s.logExprAt = open + bytes.Index(data[open:open+close], inner) + off
+					s.logExprAt = at + off
+				} else if s.copySource(string(inner), at) != "" {
+					s.logExpr = string(inner)
+					s.logExprAt = at
 				}
 			}
 			j = open + close + 1
@@ -262,7 +283,18 @@ func referencesPHI(expr string, call bool) bool {
 	if phiFieldNames[last] {
 		return true
 	}
+	if len(parts) >= 2 && phiObjectNames[normalizeName(parts[len(parts)-2])] && patientFieldNames[last] {
+		return true
+	}
 	return phiObjectNames[last]
+}
+
+// patientFieldNames are normalized field names that hold PHI when they are
+// read from a patient object (patient.name), although on other objects
+// (service.name) they do not.
+var patientFieldNames = map[string]bool{
+	"name": true, "names": true, "given": true, "family": true, "surname": true,
+	"telecom": true, "identifier": true, "identifiers": true,
 }
 
 func normalizeName(s string) string {

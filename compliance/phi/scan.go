@@ -58,7 +58,10 @@ type fileScan struct {
 	// interpolated string out of skipString.
 	logExpr   string
 	logExprAt int
-	lineNo    int
+	// copies are the local assignments of the file, for log calls that
+	// write a copy of a PHI field.
+	copies []localCopy
+	lineNo int
 }
 
 // identifierRules are the rules whose hits tie an ICD-10-CM code to a person.

@@ -62,9 +62,11 @@ func TestScanContextRules(t *testing.T) {
 func TestScanHL7CarriageReturns(t *testing.T) {
 	msg := "MSH|^~\\&|A|B|C|D|20250101||ADT^A01|1|P|2.5\rPID|1||00482913^^^H^MR||DOE^MARIA||19840315|F|||12 Elm St^^Boston^MA^02110||(617)234-1234||||||536221234\rDG1|1||E11.9^Dm^I10\r"
 	got := rulesOf(t, "m.hl7", msg)
-	for _, r := range []string{RuleHL7PID, RuleMRN, RuleName, RuleDOB, RuleAddress, RulePhone, RuleSSN, RuleICD} {
-		assert.Contains(t, got, r+"@1")
+	// Each segment is a line of its own, as editors show it.
+	for _, r := range []string{RuleHL7PID, RuleMRN, RuleName, RuleDOB, RuleAddress, RulePhone, RuleSSN} {
+		assert.Contains(t, got, r+"@2")
 	}
+	assert.Contains(t, got, RuleICD+"@3")
 	// A second message without a PID does not pair its diagnosis.
 	got = rulesOf(t, "m.hl7", "MSH|^~\\&|A|B|C|D|1||ORU^R01|2|P|2.5\rDG1|1||E11.9^Dm^I10\r")
 	assert.Empty(t, got)
@@ -77,6 +79,9 @@ func TestScanFHIRPatient(t *testing.T) {
  "birthDate": "1984-03-15"}`
 	got := rulesOf(t, "p.json", doc)
 	assert.ElementsMatch(t, []string{"phi/fhir-patient@1", "phi/ssn@2", "phi/name@3", "phi/name@3", "phi/dob@4"}, got)
+	rep, err := ScanBytes(context.Background(), "p.json", []byte(doc), Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "FHIR Patient resource with 4 identifiers (dob, name, ssn)", rep.Findings[0].Message)
 
 	practitioner := `{"resourceType": "Practitioner", "name": [{"family": "Gonzalez", "given": ["Maria"]}]}`
 	assert.Empty(t, rulesOf(t, "p.json", practitioner), "names outside a Patient are not PHI")
@@ -114,6 +119,18 @@ func TestScanLogExposure(t *testing.T) {
 		{"python object", "a.py", `print("saving", patient)`, 1},
 		{"python f-string masked", "a.py", `logger.info(f"{redact(patient.mrn)}")`, 0},
 		{"custom mask function", "a.go", `log.Print(hospital.Scrub(p.SSN))`, 1},
+		{"node stdout write", "a.ts", `process.stdout.write(patient.name + '\n')`, 1},
+		{"python stderr write", "a.py", `sys.stderr.write(patient.ssn)`, 1},
+		{"stream write of plain text", "a.ts", `process.stdout.write('done\n')`, 0},
+		{"other write method", "a.ts", `file.write(patient.ssn)`, 0},
+		{"name of another object", "a.ts", `console.log(service.name)`, 0},
+		{"local copy", "a.ts", "const s = patient.ssn;\nconsole.info('value', s)", 1},
+		{"local copy in template", "a.ts", "const s = patient.ssn;\nconsole.info(`value ${s}`)", 1},
+		{"go local copy", "a.go", "s := p.SSN\nlog.Println(s)", 1},
+		{"local copy masked", "a.ts", "const s = patient.ssn;\nconsole.info(mask(s))", 0},
+		{"local reassigned", "a.ts", "let s = patient.ssn;\ns = other.id;\nconsole.info(s)", 0},
+		{"local of no phi", "a.ts", "const s = order.total;\nconsole.info(s)", 0},
+		{"local far away", "a.ts", "const s = patient.ssn;\n" + strings.Repeat("// filler line\n", 300) + "console.info(s)", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

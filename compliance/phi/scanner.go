@@ -434,8 +434,15 @@ func (sc *scanner) allowlisted(f *gates.Finding, value string) {
 	}
 }
 
+// summaryPrefix starts the message of a summary finding, whose masked
+// value already names what it is ("Patient resource with 3 identifiers").
+var summaryPrefix = map[string]string{RuleHL7PID: "HL7 v2 ", RuleFHIRPatient: "FHIR "}
+
 func message(rule *Rule, masked string, h hit) string {
 	msg := rule.Name + " " + masked
+	if prefix, ok := summaryPrefix[h.rule]; ok && h.masked != "" {
+		msg = prefix + masked
+	}
 	if h.rule == RuleLogExposure {
 		msg = "Logging call " + h.detail + " writes " + masked + ", which holds PHI; pass it through a masking function or drop it"
 	} else if h.detail != "" && h.rule != RuleCard && h.masked == "" {
@@ -509,10 +516,13 @@ type allowResult struct {
 	ok     bool
 }
 
+// newLineIndex indexes the lines of data. A line ends at "\n", "\r\n" or a
+// lone "\r", which HL7 v2 uses between segments and editors show as a
+// line break.
 func newLineIndex(data []byte) *lineIndex {
 	starts := []int{0}
 	for i, c := range data {
-		if c == '\n' {
+		if c == '\n' || c == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
 			starts = append(starts, i+1)
 		}
 	}
