@@ -141,10 +141,10 @@ func validateDocument(name string, data []byte, opts Options) (out *Outcome) {
 	}
 	v := &validator{m: m, opts: opts, out: out, invariants: newFHIRPathInvariants(m)}
 	for _, d := range dups {
-		v.addAt(SeverityError, "structure", RuleJSON, d.Line, d.Col, "", "duplicate property %q: a JSON object must not repeat a key", d.Key)
+		v.addAt(SeverityError, "structure", RuleJSON, d.Line, d.Col, exprText(""), "duplicate property %q: a JSON object must not repeat a key", d.Key)
 	}
 	if root.Kind != KindObject {
-		v.add(SeverityFatal, "structure", RuleJSON, root, "", "a FHIR JSON document must be a JSON object, found %s", root.Kind)
+		v.add(SeverityFatal, "structure", RuleJSON, root, exprText(""), "a FHIR JSON document must be a JSON object, found %s", root.Kind)
 		return out
 	}
 	v.validateResource(root, "", false, nil)

@@ -23,7 +23,7 @@ type bundleFrame struct {
 type pendingRef struct {
 	ref           string
 	value         *Value
-	expr          string
+	expr          fmt.Stringer
 	sourceFullURL string
 }
 
@@ -70,7 +70,7 @@ func (v *validator) validateBundle(bundle *Value, b *bundleFrame, expr string) {
 		if key != "" {
 			msg += " (" + key + ")"
 		}
-		v.add(SeverityError, "invariant", RuleBundle, at, where, "%s", msg)
+		v.add(SeverityError, "invariant", RuleBundle, at, exprText(where), "%s", msg)
 	}
 
 	if total := bundle.Member("total"); total != nil && typ != "searchset" && typ != "history" {
@@ -136,7 +136,7 @@ func (v *validator) validateBundle(bundle *Value, b *bundleFrame, expr string) {
 			// search mode is treated as a match unless it is an
 			// OperationOutcome, which a server adds as an outcome.
 			if mode == "match" || mode == "" && res.String("resourceType") != "OperationOutcome" {
-				v.add(SeverityError, "invalid", RuleBundle, res, ex+".resource", "a resource in a searchset bundle must have an id")
+				v.add(SeverityError, "invalid", RuleBundle, res, exprText(ex+".resource"), "a resource in a searchset bundle must have an id")
 			}
 		}
 
@@ -150,11 +150,11 @@ func (v *validator) validateBundle(bundle *Value, b *bundleFrame, expr string) {
 			rule(fv, fex, "bdl-8", "fullUrl %q must not be a version-specific reference", full)
 		}
 		if !hasScheme(full) {
-			v.add(SeverityError, "invalid", RuleBundle, fv, fex, "fullUrl %q must be an absolute URL (such as urn:uuid:... or https://server/fhir/Type/id)", full)
+			v.add(SeverityError, "invalid", RuleBundle, fv, exprText(fex), "fullUrl %q must be an absolute URL (such as urn:uuid:... or https://server/fhir/Type/id)", full)
 		} else if t, id, ok := restfulTail(v.m, full); ok && res != nil && (strings.HasPrefix(full, "http:") || strings.HasPrefix(full, "https:")) {
 			rt, rid := res.String("resourceType"), res.String("id")
 			if rt != "" && (t != rt || (rid != "" && id != rid)) {
-				v.add(SeverityError, "invalid", RuleBundle, fv, fex, "fullUrl %q looks like a RESTful server URL, so it must end with the resource's type and id (/%s/%s)", full, rt, rid)
+				v.add(SeverityError, "invalid", RuleBundle, fv, exprText(fex), "fullUrl %q looks like a RESTful server URL, so it must end with the resource's type and id (/%s/%s)", full, rt, rid)
 			}
 		}
 		version := ""

@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -87,7 +88,7 @@ func (v *validator) checkReference(val *Value, w walk) {
 		return
 	}
 	ref := rv.Text
-	expr := w.expr + ".reference"
+	expr := v.child(w.expr, "reference")
 
 	if strings.HasPrefix(ref, "#") {
 		if ref == "#" {
@@ -241,7 +242,7 @@ func (v *validator) checkNarrative(val *Value, w walk) {
 	if div == nil || div.Kind != KindString {
 		return
 	}
-	expr := w.expr + ".div"
+	expr := v.child(w.expr, "div")
 	s := strings.TrimSpace(div.Text)
 	if !strings.HasPrefix(s, "<div") {
 		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative must start with a <div> element")
@@ -281,7 +282,7 @@ func hasXHTMLNamespace(attrs []xhtmlAttr) bool {
 }
 
 // checkXHTMLElement rejects elements and attributes that can run code.
-func (v *validator) checkXHTMLElement(element string, attrs []xhtmlAttr, div *Value, expr string) {
+func (v *validator) checkXHTMLElement(element string, attrs []xhtmlAttr, div *Value, expr fmt.Stringer) {
 	local := element[strings.LastIndexByte(element, ':')+1:]
 	if forbiddenXHTML[strings.ToLower(local)] {
 		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a <%s> element, which FHIR narrative does not allow", local)

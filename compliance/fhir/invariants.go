@@ -83,7 +83,7 @@ func (v *validator) evaluateInvariant(c spec.Constraint, node *Value, w walk) {
 	if c.Severity == "warning" {
 		sev = SeverityWarning
 	}
-	v.out.Issues = append(v.out.Issues, Issue{Severity: sev, Code: "invariant", Rule: RuleInvariant, Expression: w.expr, Line: node.Line, Column: node.Col, Key: c.Key,
+	v.out.Issues = append(v.out.Issues, Issue{Severity: sev, Code: "invariant", Rule: RuleInvariant, Expression: w.expr.String(), Line: node.Line, Column: node.Col, Key: c.Key,
 		Message: "constraint " + c.Key + " failed: " + strings.TrimSuffix(c.Human, ".")})
 }
 
@@ -95,7 +95,7 @@ func (v *validator) checkContained(res *Value, frame *resourceFrame, expr string
 		return
 	}
 	if !frame.isContained && res.Member("text") == nil {
-		v.add(SeverityWarning, "invariant", RuleInvariant, res, expr, "a resource should have narrative for robust management (dom-6)")
+		v.add(SeverityWarning, "invariant", RuleInvariant, res, exprText(expr), "a resource should have narrative for robust management (dom-6)")
 	}
 	cs := res.Member("contained")
 	if cs == nil || cs.Kind != KindArray || len(cs.Items) == 0 {
@@ -110,14 +110,14 @@ func (v *validator) checkContained(res *Value, frame *resourceFrame, expr string
 		cex := expr + ".contained[" + itoa(i) + "]"
 		id := c.String("id")
 		if id != "" && !refs["#"+id] && !refersToContainer(c) {
-			v.add(SeverityError, "invariant", RuleInvariant, c, cex, "the contained resource %q is not referenced from elsewhere in the containing resource, nor does it refer to the containing resource (dom-3)", id)
+			v.add(SeverityError, "invariant", RuleInvariant, c, exprText(cex), "the contained resource %q is not referenced from elsewhere in the containing resource, nor does it refer to the containing resource (dom-3)", id)
 		}
 		if meta := c.Member("meta"); meta != nil {
 			if meta.Member("versionId") != nil || meta.Member("lastUpdated") != nil {
-				v.add(SeverityError, "invariant", RuleInvariant, meta, cex+".meta", "a contained resource must not have meta.versionId or meta.lastUpdated (dom-4)")
+				v.add(SeverityError, "invariant", RuleInvariant, meta, exprText(cex+".meta"), "a contained resource must not have meta.versionId or meta.lastUpdated (dom-4)")
 			}
 			if meta.Member("security") != nil {
-				v.add(SeverityError, "invariant", RuleInvariant, meta, cex+".meta", "a contained resource must not have security labels (dom-5)")
+				v.add(SeverityError, "invariant", RuleInvariant, meta, exprText(cex+".meta"), "a contained resource must not have security labels (dom-5)")
 			}
 		}
 	}

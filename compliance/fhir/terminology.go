@@ -13,7 +13,7 @@ func (v *validator) checkCodingTerminology(val *Value, w walk) {
 		return
 	}
 	for _, is := range terminology.CheckCode(system, code.Text) {
-		v.add(terminologySeverity(is.Severity), is.Type, RuleTerminology, code, w.expr+".code", "%s", is.Message)
+		v.add(terminologySeverity(is.Severity), is.Type, RuleTerminology, code, v.child(w.expr, "code"), "%s", is.Message)
 	}
 }
 
@@ -34,7 +34,7 @@ func (v *validator) checkIdentifierTerminology(val *Value, w walk) {
 		if sev == SeverityError && !v.opts.StrictIdentifiers {
 			sev = SeverityWarning
 		}
-		v.add(sev, is.Type, RuleTerminology, value, w.expr+".value", "%s", is.Message)
+		v.add(sev, is.Type, RuleTerminology, value, v.child(w.expr, "value"), "%s", is.Message)
 	}
 }
 

@@ -14,6 +14,8 @@ type validator struct {
 	opts       Options
 	out        *Outcome
 	invariants invariantEvaluator
+	// exprSlab hands out location steps in chunks.
+	exprSlab []exprNode
 	// resources is the stack of resources being walked, innermost last.
 	resources []*resourceFrame
 }
@@ -37,7 +39,7 @@ type walk struct {
 	owner *typeInfo
 	elem  *elementInfo
 	typ   spec.Type
-	expr  string
+	expr  *exprNode
 	// phi is set below an element that holds person data (names,
 	// identifiers, telecom, addresses, birth dates), so messages mask values.
 	phi bool
@@ -68,16 +70,16 @@ func (c extensionContext) String() string {
 	return s
 }
 
-func (v *validator) add(sev Severity, code, rule string, at *Value, expr, format string, args ...any) {
-	is := Issue{Severity: sev, Code: code, Rule: rule, Expression: expr, Message: fmt.Sprintf(format, args...)}
+func (v *validator) add(sev Severity, code, rule string, at *Value, expr fmt.Stringer, format string, args ...any) {
+	is := Issue{Severity: sev, Code: code, Rule: rule, Expression: expr.String(), Message: fmt.Sprintf(format, args...)}
 	if at != nil {
 		is.Line, is.Column = at.Line, at.Col
 	}
 	v.out.Issues = append(v.out.Issues, is)
 }
 
-func (v *validator) addAt(sev Severity, code, rule string, line, col int, expr, format string, args ...any) {
-	v.out.Issues = append(v.out.Issues, Issue{Severity: sev, Code: code, Rule: rule, Expression: expr, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+func (v *validator) addAt(sev Severity, code, rule string, line, col int, expr fmt.Stringer, format string, args ...any) {
+	v.out.Issues = append(v.out.Issues, Issue{Severity: sev, Code: code, Rule: rule, Expression: expr.String(), Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
 }
 
 // phiTypes are data types whose values are person data in every resource.
@@ -111,26 +113,26 @@ func maskValue(s string) string {
 func (v *validator) validateResource(res *Value, expr string, contained bool, bundle *bundleFrame) string {
 	v.out.Resources++
 	if res.Kind != KindObject {
-		v.add(SeverityError, "structure", RuleStructure, res, expr, "a resource must be a JSON object, found %s", res.Kind)
+		v.add(SeverityError, "structure", RuleStructure, res, exprText(expr), "a resource must be a JSON object, found %s", res.Kind)
 		return ""
 	}
 	rtv := res.Member("resourceType")
 	if rtv == nil {
-		v.add(SeverityError, "structure", RuleStructure, res, expr, "resourceType is missing: a FHIR resource must name its type")
+		v.add(SeverityError, "structure", RuleStructure, res, exprText(expr), "resourceType is missing: a FHIR resource must name its type")
 		return ""
 	}
 	if rtv.Kind != KindString {
-		v.add(SeverityError, "structure", RuleJSON, rtv, expr, "resourceType must be a string, found %s", rtv.Kind)
+		v.add(SeverityError, "structure", RuleJSON, rtv, exprText(expr), "resourceType must be a string, found %s", rtv.Kind)
 		return ""
 	}
 	rt := rtv.Text
 	ti := v.m.types[rt]
 	if ti == nil || ti.def.Kind != "resource" {
-		v.add(SeverityError, "structure", RuleStructure, rtv, expr, "unknown resourceType %q: not a FHIR R4 resource type", rt)
+		v.add(SeverityError, "structure", RuleStructure, rtv, exprText(expr), "unknown resourceType %q: not a FHIR R4 resource type", rt)
 		return ""
 	}
 	if ti.def.Abstract {
-		v.add(SeverityError, "structure", RuleStructure, rtv, expr, "resourceType %q is abstract and cannot be instantiated", rt)
+		v.add(SeverityError, "structure", RuleStructure, rtv, exprText(expr), "resourceType %q is abstract and cannot be instantiated", rt)
 		return ""
 	}
 	if expr == "" {
@@ -161,9 +163,9 @@ func (v *validator) validateResource(res *Value, expr string, contained bool, bu
 	if idv := res.Member("id"); idv != nil && idv.Kind == KindString {
 		v.checkResourceID(idv, expr+".id")
 	} else if contained && idv == nil {
-		v.add(SeverityError, "required", RuleCardinality, res, expr, "a contained resource must have an id")
+		v.add(SeverityError, "required", RuleCardinality, res, exprText(expr), "a contained resource must have an id")
 	}
-	w := walk{owner: ti, typ: spec.Type{Code: rt}, expr: expr, context: extensionContext{path: rt, typeName: rt}}
+	w := walk{owner: ti, typ: spec.Type{Code: rt}, expr: v.newExpr(nil, expr, "", "", -1), context: extensionContext{path: rt, typeName: rt}}
 	v.validateObject(res, w, true)
 	v.checkContained(res, frame, expr)
 	v.checkInvariants(res, w, ti.root.Constraints, nil)
@@ -173,7 +175,8 @@ func (v *validator) validateResource(res *Value, expr string, contained bool, bu
 	return rt
 }
 
-func (v *validator) checkResourceID(idv *Value, expr string) {
+func (v *validator) checkResourceID(idv *Value, path string) {
+	expr := exprText(path)
 	id := idv.Text
 	switch {
 	case len(id) > 64:
@@ -306,10 +309,11 @@ func (v *validator) childList(owner *typeInfo, base string) []*elementInfo {
 // validateMember checks the value (and '_' extension) of one element.
 func (v *validator) validateMember(parent walk, u *memberUse) {
 	elem := u.ref.elem
-	expr := parent.expr + "." + elem.name
+	ofType := ""
 	if elem.choice {
-		expr += ".ofType(" + u.ref.typ.Code + ")"
+		ofType = u.ref.typ.Code
 	}
+	expr := v.newExpr(parent.expr, "", elem.name, ofType, -1)
 	w := walk{owner: parent.owner, elem: elem, typ: u.ref.typ, expr: expr, phi: parent.phi}
 	if phiTypes[u.ref.typ.Code] || phiElements[u.key] {
 		w.phi = true
@@ -365,7 +369,7 @@ func (v *validator) validateMember(parent walk, u *memberUse) {
 	n := u.count()
 	for i := 0; i < n; i++ {
 		iw := w
-		iw.expr = expr + "[" + strconv.Itoa(i) + "]"
+		iw.expr = v.newExpr(expr, "", "", "", i)
 		var val, ext *Value
 		if u.value != nil && i < len(u.value.Items) {
 			val = u.value.Items[i]
@@ -430,7 +434,7 @@ func (v *validator) validateItem(val *Value, w walk, primitive bool) {
 		if len(v.resources) > 0 {
 			bundle = v.resources[len(v.resources)-1].bundle
 		}
-		rt := v.validateResource(val, w.expr, contained, bundle)
+		rt := v.validateResource(val, w.expr.String(), contained, bundle)
 		if rt != "" && code != "Resource" && rt != code {
 			v.add(SeverityError, "structure", RuleStructure, val, w.expr, "resource type %s is not allowed here: expected %s", rt, code)
 		}
