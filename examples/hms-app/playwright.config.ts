@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
-// The e2e test drives the patient-search page of the development server (in-memory adapters,
-// synthetic seed data) in a locally installed Chromium, because this project never downloads a
-// browser: set CHROMIUM_PATH when Chromium is not at /usr/bin/chromium (Debian's package).
+// The e2e test drives the patient-search page of its own development server (in-memory
+// adapters, synthetic seed data, one session per role), so it needs no database and no
+// identity provider. Chromium comes from CHROMIUM_PATH, else from Debian's package at
+// /usr/bin/chromium, else from Playwright's own browser cache (as in the Playwright image).
 const port = Number(process.env['E2E_PORT'] ?? '18090');
+const chromiumPath = process.env['CHROMIUM_PATH'] ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -13,7 +16,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     launchOptions: {
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      ...(chromiumPath === undefined ? {} : { executablePath: chromiumPath }),
       args: [
         '--headless',
         '--no-sandbox',
