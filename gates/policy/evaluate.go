@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -49,6 +48,10 @@ type gateSpec struct {
 	// formats are the report formats that feed the gate; a malformed
 	// report of one of them explains a missing value.
 	formats []reports.Format
+	// tools are the tool names, besides the steps, that identify the
+	// gate's reports by path, so that a malformed report is charged to
+	// the gates of the tool that wrote it.
+	tools   []string
 	measure func(e *evaluation, s config.GateSetting) measurement
 }
 
@@ -61,35 +64,35 @@ var gateSpecs = []gateSpec{
 	{name: "coverage-phi-modules", title: "PHI module coverage", cmp: atLeast, unit: "%", steps: []string{"jest", "go-test"}, formats: coverageFormats, measure: measurePHICoverage},
 	{name: "unit-tests", title: "Failing tests", cmp: atMost, unit: "failing", steps: []string{"jest", "go-test"}, formats: []reports.Format{reports.FormatJUnit}, measure: measureTests},
 	{name: "mutation-score", title: "Mutation score", cmp: atLeast, unit: "%", steps: []string{"stryker"}, formats: []reports.Format{reports.FormatStryker}, measure: measureMutation},
-	{name: "api-tests", title: "API tests", cmp: atMost, unit: "failing", steps: []string{ToolNewman}, formats: []reports.Format{reports.FormatJUnit}, measure: measureStepTests(isNewmanJUnit, "no newman-*.junit.xml report from the newman step")},
+	{name: "api-tests", title: "API tests", cmp: atMost, unit: "failing", steps: []string{ToolNewman}, formats: []reports.Format{reports.FormatJUnit}, tools: []string{"newman"}, measure: measureStepTests(isNewmanJUnit, "no newman-*.junit.xml report from the newman step")},
 	{name: "migrations", title: "Database migrations", cmp: mustHold, steps: []string{ToolNewman}, measure: measureCheck(ToolNewman, CheckMigrations)},
-	{name: "e2e-tests", title: "End-to-end tests", cmp: atMost, unit: "failing", steps: []string{ToolPlaywright}, formats: []reports.Format{reports.FormatJUnit}, measure: measureStepTests(isPlaywrightJUnit, "no playwright.junit.xml report from the playwright step")},
+	{name: "e2e-tests", title: "End-to-end tests", cmp: atMost, unit: "failing", steps: []string{ToolPlaywright}, formats: []reports.Format{reports.FormatJUnit}, tools: []string{"playwright"}, measure: measureStepTests(isPlaywrightJUnit, "no playwright.junit.xml report from the playwright step")},
 	{name: "accessibility", title: "Accessibility violations", cmp: atMost, unit: "violations", steps: []string{ToolAxe}, measure: stepFindingCount("no axe.json from the axe step", ToolAxe)},
-	{name: "eslint-errors", title: "ESLint errors", cmp: atMost, unit: "errors", steps: []string{"eslint"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("eslint", "no ESLint SARIF report")},
+	{name: "eslint-errors", title: "ESLint errors", cmp: atMost, unit: "errors", steps: []string{"eslint"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{"eslint"}, measure: findingCount("eslint", "no ESLint SARIF report")},
 	{name: "type-coverage", title: "Type coverage", cmp: atLeast, unit: "%", steps: []string{"type-coverage"}, measure: measureRatio(ToolTypeCoverage, RatioTypeCoverage)},
 	{name: "typescript-strict", title: "TypeScript strict mode", cmp: mustHold, steps: []string{"tsconfig-strict"}, measure: measureCheck(ToolTSConfig, CheckTypeScriptStrict)},
 	{name: "typescript-errors", title: "TypeScript errors", cmp: atMost, unit: "errors", steps: []string{ToolTSC}, measure: stepFindingCount("no tsc.txt from the tsc step", ToolTSC)},
 	{name: "formatting", title: "Formatting", cmp: atMost, unit: "files", steps: []string{ToolPrettier}, measure: stepFindingCount("no prettier.txt from the prettier step", ToolPrettier)},
-	{name: "go-lint-errors", title: "Go lint errors", cmp: atMost, unit: "errors", steps: []string{"golangci-lint"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("golangci-lint", "no golangci-lint SARIF report")},
+	{name: "go-lint-errors", title: "Go lint errors", cmp: atMost, unit: "errors", steps: []string{"golangci-lint"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{"golangci-lint"}, measure: findingCount("golangci-lint", "no golangci-lint SARIF report")},
 	{name: "sonarqube-quality-gate", title: "SonarQube quality gate", cmp: mustHold, steps: []string{ToolSonarQube}, measure: measureCheck(ToolSonarQube, CheckSonarQubeQualityGate)},
-	{name: "secrets", title: "Secrets", cmp: atMost, unit: "findings", steps: []string{"gitleaks", "trivy-fs"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("gitleaks", "no gitleaks or Trivy SARIF report", "trivy")},
-	{name: "critical-vulnerabilities", title: "Vulnerabilities", cmp: atMost, unit: "findings", steps: []string{"trivy-fs", "osv-scanner", "govulncheck", "semgrep", "snyk", "trivy-image", "zap"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("trivy", "no vulnerability scanner SARIF report (Trivy, OSV-Scanner, Grype, Snyk, Semgrep, govulncheck)", "osv-scanner", "grype", "snyk", "semgrep", "govulncheck", "codeql", "gosec", "zap")},
-	{name: "sast-findings", title: "SAST findings", cmp: atMost, unit: "findings", steps: []string{"semgrep"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("semgrep", "no Semgrep SARIF report")},
+	{name: "secrets", title: "Secrets", cmp: atMost, unit: "findings", steps: []string{"gitleaks", "trivy-fs"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{"gitleaks", "trivy"}, measure: findingCount("gitleaks", "no gitleaks or Trivy SARIF report", "trivy")},
+	{name: "critical-vulnerabilities", title: "Vulnerabilities", cmp: atMost, unit: "findings", steps: []string{"trivy-fs", "osv-scanner", "govulncheck", "semgrep", "snyk", "trivy-image", "zap"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{"trivy", "osv-scanner", "grype", "snyk", "semgrep", "govulncheck", "codeql", "gosec", "zap"}, measure: findingCount("trivy", "no vulnerability scanner SARIF report (Trivy, OSV-Scanner, Grype, Snyk, Semgrep, govulncheck)", "osv-scanner", "grype", "snyk", "semgrep", "govulncheck", "codeql", "gosec", "zap")},
+	{name: "sast-findings", title: "SAST findings", cmp: atMost, unit: "findings", steps: []string{"semgrep"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{"semgrep"}, measure: findingCount("semgrep", "no Semgrep SARIF report")},
 	{name: "dast-findings", title: "DAST findings", cmp: atMost, unit: "alerts", steps: []string{ToolZAP}, measure: stepFindingCount("no zap.json from the zap step", ToolZAP)},
 	{name: "licenses", title: "Licence policy", cmp: atMost, unit: "components", steps: []string{"sbom", "license-check"}, formats: []reports.Format{reports.FormatCycloneDX}, measure: measureLicenses},
-	{name: "hipaa-critical", title: "HIPAA critical violations", cmp: atMost, unit: "findings", steps: []string{"hipaa", "phi-scan"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount(ToolHIPAA, "no hmsci-hipaa or hmsci-phi result or SARIF report", ToolPHI)},
-	{name: "phi-exposure", title: "PHI exposure", cmp: atMost, unit: "findings", steps: []string{"phi-scan"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount(ToolPHI, "no hmsci-phi result or SARIF report (go run ./ci phi --format sarif writes one)")},
+	{name: "hipaa-critical", title: "HIPAA critical violations", cmp: atMost, unit: "findings", steps: []string{"hipaa", "phi-scan"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{ToolHIPAA, ToolPHI}, measure: findingCount(ToolHIPAA, "no hmsci-hipaa or hmsci-phi result or SARIF report", ToolPHI)},
+	{name: "phi-exposure", title: "PHI exposure", cmp: atMost, unit: "findings", steps: []string{"phi-scan"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{ToolPHI}, measure: findingCount(ToolPHI, "no hmsci-phi result or SARIF report (go run ./ci phi --format sarif writes one)")},
 	{name: "audit-trail", title: "Audit trail coverage", cmp: atLeast, unit: "%", steps: []string{"hipaa"}, measure: measureRatio(ToolHIPAA, RatioAuditTrail)},
 	{name: "phi-encrypted", title: "PHI encrypted", cmp: mustHold, steps: []string{"hipaa"}, measure: measureCheck(ToolHIPAA, CheckPHIEncrypted)},
 	{name: "rbac-enforced", title: "RBAC enforced", cmp: mustHold, steps: []string{"hipaa"}, measure: measureCheck(ToolHIPAA, CheckRBACEnforced)},
 	{name: "phi-masked", title: "PHI masked", cmp: mustHold, steps: []string{"hipaa"}, measure: measureCheck(ToolHIPAA, CheckPHIMasked)},
 	{name: "fhir-conformance", title: "FHIR conformance", cmp: atLeast, unit: "%", steps: []string{"fhir-validate"}, measure: measureFHIR},
-	{name: "infrastructure-critical", title: "Infrastructure findings", cmp: atMost, unit: "findings", steps: []string{"kubeconform", "kube-policy", "conftest-k8s", "tflint", "trivy-config", "terraform-policy"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount(ToolKube, "no Kubernetes or Terraform check result", ToolTerraform, "kubeconform", "checkov", "tflint", "conftest")},
-	{name: "pss-restricted", title: "Pod Security restricted", cmp: atMost, unit: "violations", steps: []string{"kube-policy"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount(ToolKube, "no hmsci-kube result or SARIF report")},
+	{name: "infrastructure-critical", title: "Infrastructure findings", cmp: atMost, unit: "findings", steps: []string{"kubeconform", "kube-policy", "conftest-k8s", "tflint", "trivy-config", "terraform-policy"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{ToolKube, ToolTerraform, "kubeconform", "checkov", "tflint", "conftest"}, measure: findingCount(ToolKube, "no Kubernetes or Terraform check result", ToolTerraform, "kubeconform", "checkov", "tflint", "conftest")},
+	{name: "pss-restricted", title: "Pod Security restricted", cmp: atMost, unit: "violations", steps: []string{"kube-policy"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{ToolKube}, measure: findingCount(ToolKube, "no hmsci-kube result or SARIF report")},
 	{name: "kubernetes-schema", title: "Kubernetes schema", cmp: atMost, unit: "invalid resources", steps: []string{ToolKubeconform}, measure: stepFindingCount("no kubeconform.json from the kubeconform step", ToolKubeconform)},
-	{name: "kubernetes-policy", title: "Kubernetes policy", cmp: atMost, unit: "violations", steps: []string{ToolConftestK8s, "kube-policy"}, formats: []reports.Format{reports.FormatSARIF}, measure: measureKubernetesPolicy},
-	{name: "terraform-lint", title: "Terraform lint", cmp: atMost, unit: "issues", steps: []string{"tflint"}, formats: []reports.Format{reports.FormatSARIF}, measure: findingCount("tflint", "no TFLint SARIF report")},
-	{name: "terraform-misconfigurations", title: "Terraform misconfigurations", cmp: atMost, unit: "findings", steps: []string{"trivy-config", "terraform-policy"}, formats: []reports.Format{reports.FormatSARIF}, measure: measureTerraformMisconfigurations},
+	{name: "kubernetes-policy", title: "Kubernetes policy", cmp: atMost, unit: "violations", steps: []string{ToolConftestK8s, "kube-policy"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{ToolKube, "conftest"}, measure: measureKubernetesPolicy},
+	{name: "terraform-lint", title: "Terraform lint", cmp: atMost, unit: "issues", steps: []string{"tflint"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{"tflint"}, measure: findingCount("tflint", "no TFLint SARIF report")},
+	{name: "terraform-misconfigurations", title: "Terraform misconfigurations", cmp: atMost, unit: "findings", steps: []string{"trivy-config", "terraform-policy"}, formats: []reports.Format{reports.FormatSARIF}, tools: []string{"trivy", "checkov", ToolTerraform}, measure: measureTerraformMisconfigurations},
 	{name: "terraform-drift", title: "Terraform drift", cmp: atMost, unit: "directories", steps: []string{ToolTerraformDrift}, measure: stepFindingCount("no terraform-drift.txt from the terraform-drift step", ToolTerraformDrift)},
 	{name: "image-non-root", title: "Image runs as non-root", cmp: mustHold, steps: []string{ToolImageCheck}, measure: measureCheck(ToolImageCheck, CheckImageNonRoot)},
 	{name: "image-minimal", title: "Minimal image", cmp: atMost, unit: "tools", steps: []string{ToolImageCheck}, measure: stepFindingCount("no image-check.json from the image-check step", ToolImageCheck)},
@@ -156,11 +159,19 @@ func Run(p *config.Config, in Inputs, source string) *gates.Result {
 			r.Verdicts = append(r.Verdicts, e.verdict(spec, setting))
 		}
 	}
+	// A gate the policy switched off stays visible as not evaluated.
+	r.Verdicts = append(r.Verdicts, disabledVerdicts(p)...)
+	order := map[string]int{}
+	for i, name := range config.GateNames() {
+		order[name] = i
+	}
+	slices.SortStableFunc(r.Verdicts, func(a, b gates.Verdict) int { return order[a.Gate] - order[b.Gate] })
 	r.Findings = e.findings()
-	for _, err := range in.ReportErrors {
+	r.Notes = append(r.Notes, weakenedGates(p)...)
+	for _, err := range e.sortedReportErrors() {
 		r.Notes = append(r.Notes, err.Error())
 	}
-	for _, rep := range in.Reports {
+	for _, rep := range e.sortedReports() {
 		r.Reports = append(r.Reports, rep.Path)
 		if rep.SARIF == nil || rep.SARIF.FindingsOmitted == 0 {
 			continue
@@ -172,13 +183,14 @@ func Run(p *config.Config, in Inputs, source string) *gates.Result {
 			r.Notes = append(r.Notes, fmt.Sprintf("%s: only the first %d of %d findings were kept; gate counts from this report are lower bounds", rep.Path, kept, total))
 		}
 	}
-	r.Notes = append(r.Notes, groupNotRun(in.NotRun)...)
+	r.Notes = append(r.Notes, groupNotRun(sortSteps(in.NotRun))...)
 	return r
 }
 
 // groupNotRun describes steps that did not run, one line per reason, in
 // the order the reasons first occur: "steps jest, k6 not run: no Dagger
-// engine".
+// engine". Callers sort the list (sortSteps) so that the lines do not
+// depend on the order in which steps finished.
 func groupNotRun(list []SkippedStep) []string {
 	var reasons []string
 	byReason := map[string][]string{}
@@ -201,6 +213,11 @@ func groupNotRun(list []SkippedStep) []string {
 }
 
 func newEvaluation(p *config.Config, in Inputs) *evaluation {
+	// Steps finish in any order; sort what they produced so that every
+	// rendering of two identical runs is identical.
+	// Coverage keeps the given order (the first report of a file wins).
+	in.Analyses = slices.Clone(in.Analyses)
+	slices.SortStableFunc(in.Analyses, func(a, b Analysis) int { return strings.Compare(a.Tool, b.Tool) })
 	e := &evaluation{policy: p, in: in, tally: NewTally(p, in.Root)}
 	for _, rep := range in.Reports {
 		if rep.SARIF == nil {
@@ -234,7 +251,7 @@ func newEvaluation(p *config.Config, in Inputs) *evaluation {
 // findings returns every finding of the inputs, for the merged SARIF.
 func (e *evaluation) findings() []gates.Finding {
 	var out []gates.Finding
-	for _, rep := range e.in.Reports {
+	for _, rep := range e.sortedReports() {
 		if rep.SARIF != nil {
 			out = append(out, rep.SARIF.Findings...)
 		}
@@ -253,10 +270,32 @@ func (e *evaluation) verdict(spec gateSpec, s config.GateSetting) gates.Verdict 
 		Threshold: thresholdText(spec, s),
 	}
 	m := spec.measure(e, s)
+	if b := e.broken(spec, m); b != nil {
+		// Fail closed: a tool that crashed or a report cut short must not
+		// turn a red gate green.
+		v.Status = gates.StatusFailed
+		if s.Mode == config.Advisory {
+			v.Status = gates.StatusWarned
+		}
+		v.Measured = "not measured"
+		if m.ok {
+			value := m.value
+			v.Value = &value
+			v.Measured = m.measured
+			if v.Measured == "" {
+				v.Measured = formatValue(spec, value)
+			}
+			v.Measured += " (incomplete)"
+			v.Reports = reportPaths(m.reports)
+		}
+		v.Reason = b.reason
+		v.Next = b.reason + "; " + b.next
+		return v
+	}
 	if !m.ok {
 		v.Status = gates.StatusNotEvaluated
 		v.Reason = e.missingReason(spec, m.missing)
-		v.Next = nextForMissing(spec)
+		v.Next = e.nextForMissing(spec)
 		return v
 	}
 
@@ -266,7 +305,7 @@ func (e *evaluation) verdict(spec gateSpec, s config.GateSetting) gates.Verdict 
 	if v.Measured == "" {
 		v.Measured = formatValue(spec, value)
 	}
-	v.Reports = m.reports
+	v.Reports = reportPaths(m.reports)
 
 	failed := !passes(spec.cmp, value, s.Threshold)
 	if m.failed != nil {
@@ -331,34 +370,12 @@ func formatNumber(v float64) string {
 	return s
 }
 
-// missingReason explains a gate without value, in order of precedence: a
-// malformed report of a format the gate reads, a step that did not run,
-// or a report that is simply absent.
+// missingReason explains a gate without value: a step that did not run,
+// or a result or report that is simply absent. A malformed report or an
+// errored step fails the gate instead (see broken); a malformed report
+// of another gate's tool is not this gate's concern.
 func (e *evaluation) missingReason(spec gateSpec, missing string) string {
-	for _, err := range e.in.ReportErrors {
-		var pe *reports.ParseError
-		if errors.As(err, &pe) && pe.Format != reports.FormatUnknown && slices.Contains(spec.formats, pe.Format) {
-			return fmt.Sprintf("report %s is malformed: %s", pe.Path, strings.TrimPrefix(err.Error(), fmt.Sprintf("parse %s report %q ", pe.Format, pe.Path)))
-		}
-	}
-	var sources []SkippedStep
-	for _, s := range e.in.NotRun {
-		if slices.Contains(spec.steps, s.Step) {
-			sources = append(sources, s)
-		}
-	}
-	// A step that would have run but could not (no engine, an error)
-	// explains the gate better than a step that does not apply here.
-	var wouldRun []SkippedStep
-	for _, s := range sources {
-		if !strings.HasPrefix(s.Reason, "skipped: ") {
-			wouldRun = append(wouldRun, s)
-		}
-	}
-	if len(wouldRun) > 0 {
-		sources = wouldRun
-	}
-	if len(sources) > 0 {
+	if sources := e.notRunSources(spec); len(sources) > 0 {
 		return strings.Join(groupNotRun(sources), "; ")
 	}
 	if len(spec.formats) == 0 {
@@ -373,9 +390,52 @@ func (e *evaluation) missingReason(spec gateSpec, missing string) string {
 	return "report missing: " + missing + where
 }
 
-func nextForMissing(spec gateSpec) string {
+// notRunSources returns the gate's steps that did not run, in policy
+// order. A step that would have run but could not (no engine) explains
+// the gate better than a step that does not apply here, so skipped steps
+// are listed only when no other step is.
+func (e *evaluation) notRunSources(spec gateSpec) []SkippedStep {
+	var sources, wouldRun []SkippedStep
+	for _, s := range e.sortedNotRun() {
+		if !slices.Contains(spec.steps, s.Step) {
+			continue
+		}
+		sources = append(sources, s)
+		if !strings.HasPrefix(s.Reason, "skipped: ") {
+			wouldRun = append(wouldRun, s)
+		}
+	}
+	if len(wouldRun) > 0 {
+		return wouldRun
+	}
+	return sources
+}
+
+// engineCommand is how to run the pipeline under a Dagger engine.
+const engineCommand = "dagger run go run ./ci pipeline"
+
+// nextForMissing says how to obtain the gate's input: run under an engine
+// when its steps could not run without one, else run the steps that
+// would apply.
+func (e *evaluation) nextForMissing(spec gateSpec) string {
 	if len(spec.steps) == 0 {
 		return ""
+	}
+	sources := e.notRunSources(spec)
+	var engine, skipped []string
+	for _, s := range sources {
+		switch {
+		case strings.Contains(strings.ToLower(s.Reason), "no dagger engine"):
+			engine = append(engine, s.Step)
+		case strings.HasPrefix(s.Reason, "skipped: "):
+			skipped = append(skipped, s.Step)
+		}
+	}
+	switch {
+	case len(engine) > 0:
+		return fmt.Sprintf("run under a Dagger engine so that step %s runs: `%s ...`", strings.Join(engine, " and "), engineCommand)
+	case len(skipped) > 0 && len(skipped) == len(sources):
+		return fmt.Sprintf("enable step %s in the policy, or disable this gate", strings.Join(skipped, " or "))
 	}
 	return fmt.Sprintf("run step %s and keep its report in the reports directory", strings.Join(spec.steps, " or "))
 }
@@ -409,7 +469,7 @@ func findingCount(key, missing string, more ...string) func(*evaluation, config.
 // findingReports lists the SARIF reports of the given tools.
 func (e *evaluation) findingReports(keys []string) []string {
 	var out []string
-	for _, rep := range e.in.Reports {
+	for _, rep := range e.sortedReports() {
 		if rep.SARIF == nil {
 			continue
 		}
@@ -421,7 +481,13 @@ func (e *evaluation) findingReports(keys []string) []string {
 		}
 	}
 	for _, a := range e.in.Analyses {
-		if slices.ContainsFunc(keys, func(k string) bool { return strings.EqualFold(a.Tool, k) }) && a.Source != "" {
+		if !slices.ContainsFunc(keys, func(k string) bool { return strings.EqualFold(a.Tool, k) }) {
+			continue
+		}
+		switch {
+		case len(a.Paths) > 0:
+			out = append(out, a.Paths...)
+		case a.Source != "":
 			out = append(out, a.Source)
 		}
 	}

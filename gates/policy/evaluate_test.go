@@ -57,7 +57,7 @@ func TestEvaluateCoverage(t *testing.T) {
 	assert.Equal(t, "80.00 % (160/200 lines)", line.Measured)
 	assert.Equal(t, ">= 85 %", line.Threshold)
 	assert.Equal(t, gates.ModeBlocking, line.Mode)
-	assert.Equal(t, []string{"coverage/lcov.info", "coverage/cobertura-coverage.xml"}, line.Reports)
+	assert.Equal(t, []string{"coverage/cobertura-coverage.xml", "coverage/lcov.info"}, line.Reports)
 	assert.Equal(t, "add tests for src/patients/service.ts (61.0 % lines, 39 uncovered), src/billing/invoice.ts (99.0 % lines, 1 uncovered)", line.Next)
 
 	branch := verdictOf(t, verdicts, "coverage-branch")
@@ -104,10 +104,15 @@ func TestEvaluateNotEvaluatedReasons(t *testing.T) {
 	verdicts := Evaluate(p, in)
 	require.Len(t, verdicts, len(config.GateNames()))
 
-	line := verdictOf(t, verdicts, "coverage-line")
-	assert.Equal(t, gates.StatusNotEvaluated, line.Status)
-	assert.Equal(t, `report hmsci-reports/lcov.info is malformed: line 12: invalid DA record`, line.Reason)
-	assert.Nil(t, line.Value)
+	// A malformed coverage report fails the coverage gates (fail closed).
+	for _, gate := range []string{"coverage-line", "coverage-branch", "coverage-phi-modules"} {
+		v := verdictOf(t, verdicts, gate)
+		assert.Equal(t, gates.StatusFailed, v.Status, gate)
+		assert.Equal(t, `report hmsci-reports/lcov.info is malformed: line 12: invalid DA record`, v.Reason, gate)
+		assert.Nil(t, v.Value)
+		assert.Equal(t, "not measured", v.Measured)
+		assert.Contains(t, v.Next, "rerun the tool that wrote hmsci-reports/lcov.info")
+	}
 
 	mutation := verdictOf(t, verdicts, "mutation-score")
 	assert.Equal(t, "step stryker not run: no Dagger engine", mutation.Reason)
@@ -117,6 +122,9 @@ func TestEvaluateNotEvaluatedReasons(t *testing.T) {
 	assert.Contains(t, secrets.Next, "run step gitleaks or trivy-fs")
 
 	for _, v := range verdicts {
+		if strings.HasPrefix(v.Gate, "coverage-") {
+			continue
+		}
 		assert.Equal(t, gates.StatusNotEvaluated, v.Status, v.Gate)
 		assert.NotEmpty(t, v.Reason, v.Gate)
 	}

@@ -52,9 +52,12 @@ const PropertyBlocking = "blocking"
 type Inputs struct {
 	// Reports are the parsed tool reports.
 	Reports []*reports.Report
-	// ReportErrors are reports that failed to read or parse. Errors that
-	// are *reports.ParseError with a Format are charged to the gates that
-	// read that format; the others become notes.
+	// ReportErrors are reports that failed to read or parse; each becomes
+	// a note. A *reports.ParseError with a Format fails the gates of the
+	// tool that its path names (gitleaks.sarif: secrets), and, when its
+	// path names no tool, every gate that reads the format and has no
+	// value. An analysis whose Unmeasured reason is the text of one of
+	// these errors fails its gate too.
 	ReportErrors []error
 	// ReportsDir is the directory searched for reports and FilesScanned
 	// its file count. "report missing" reasons name both.
@@ -66,7 +69,10 @@ type Inputs struct {
 	// Analyses are the results of the native analyzers, one per tool.
 	Analyses []Analysis
 	// NotRun lists the steps that did not run. A gate that depends on one
-	// of them names the step and reason when it has no value.
+	// of them names the step and reason when it has no value. A reason
+	// that starts with "errored: " is a step that ran and failed: it
+	// fails the gates it feeds (blocking) or makes them advisory
+	// failures, because its result cannot be trusted.
 	NotRun []SkippedStep
 	// SARIFTallies replaces the capped finding lists of large SARIF
 	// reports with exact counts, keyed by report path. See TallySARIF.
@@ -91,6 +97,10 @@ type Analysis struct {
 	Unmeasured map[string]string
 	// Source names what was analyzed, such as "src/" or a report path.
 	Source string
+	// Paths are the files or folders analyzed, relative to the root.
+	// When set, verdicts list them as their reports instead of Source,
+	// which may be a description such as "91 files, 252809 bytes".
+	Paths []string
 }
 
 // Ratio is a share of passing items.
