@@ -63,7 +63,7 @@ type Images struct {
 
 func (im *Images) check() error {
 	if strings.Contains(im.Mirror, "://") || strings.ContainsAny(im.Mirror, " \t\r\n") {
-		return fmt.Errorf("invalid mirror %q: use a registry prefix without scheme or spaces, such as \"registry.hospital.example/mirror\"", im.Mirror)
+		return fmt.Errorf("invalid mirror %q: use a registry prefix without scheme or spaces, such as \"registry.hospital.example/mirror\"", redactURL(im.Mirror))
 	}
 	for _, step := range slices.Sorted(maps.Keys(im.Overrides)) {
 		ref := im.Overrides[step]
@@ -114,6 +114,17 @@ type FHIR struct {
 	// Blocking lists globs whose resources must all validate.
 	Blocking           []Glob            `yaml:"blocking"`
 	ExtensibleBindings BindingStrictness `yaml:"extensible-bindings"`
+	// AllowedExtensions are URL prefixes of extensions that R4 core does
+	// not define but the project uses, such as an implementation guide's
+	// "http://hl7.org/fhir/us/core/StructureDefinition/". Any other
+	// unknown extension is an error, as in the HL7 validator.
+	AllowedExtensions []string `yaml:"allowed-extensions"`
+	// AllowExampleURLs accepts url values in example domains such as
+	// example.org.
+	AllowExampleURLs bool `yaml:"allow-example-urls"`
+	// StrictIdentifiers makes a failed NPI, SSN or MBI check an error
+	// instead of a warning.
+	StrictIdentifiers bool `yaml:"strict-identifiers"`
 }
 
 // Container sets the image build, signing and publishing.
@@ -319,7 +330,9 @@ func Load(path string) (*Config, error) {
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("policy file %s is larger than %d bytes", path, MaxFileSize)
 	}
-	return Parse(filepath.ToSlash(path), data)
+	// Unlike Parse, Load knows where the policy lives, so it also checks
+	// the files that the policy names beside it (phi.allowlist).
+	return parse(filepath.ToSlash(path), data, filepath.Dir(path))
 }
 
 // syntaxError turns a yaml.v3 parse error ("yaml: line 3: did not find
@@ -338,6 +351,12 @@ func syntaxError(name string, err error) error {
 // messages. Every problem in the file is reported: the returned error is a
 // *multierror.Error whose entries are *FieldError values.
 func Parse(name string, data []byte) (*Config, error) {
+	return parse(name, data, "")
+}
+
+// parse is Parse; dir, when set, is the directory of the policy file,
+// against which keys that name files are checked.
+func parse(name string, data []byte, dir string) (*Config, error) {
 	c := Default()
 	c.Source = name
 
@@ -365,7 +384,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		return c, nil
 	}
 
-	d := &decoder{file: name}
+	d := &decoder{file: name, dir: dir}
 	d.decode(root, reflect.ValueOf(c).Elem(), "", bounds{}, nil, 0)
 	if len(d.errs) > 0 {
 		var all *multierror.Error

@@ -52,6 +52,9 @@ const maxDepth = 32
 // match a struct field and every scalar must have the field's type.
 type decoder struct {
 	file string
+	// dir is the directory of the policy file, for keys that name files
+	// beside it; empty when the policy did not come from a file.
+	dir  string
 	errs []*FieldError
 	// visits counts decoded nodes, aliases expanded each time, so an
 	// alias bomb stops at maxVisits instead of exhausting memory.
@@ -355,6 +358,9 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, paren
 		if err := c.check(); err != nil {
 			d.fail(n, path, "%v", err)
 		}
+	}
+	if fc, ok := v.Addr().Interface().(fileChecker); ok && n.Kind == yaml.MappingNode && d.dir != "" {
+		d.checkFilesAt(fc, n, path)
 	}
 }
 

@@ -232,19 +232,22 @@ type EnvName string
 
 func (e *EnvName) decodeNode(n *yaml.Node) error {
 	if n.ShortTag() != "!!str" {
-		return fmt.Errorf("expected an environment variable name, found %s", describe(n))
+		return fmt.Errorf("expected an environment variable name such as SNYK_TOKEN, found %s", describeMasked(n))
 	}
-	for i, r := range n.Value {
-		letter := r == '_' || (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z')
-		if !letter && (i == 0 || r < '0' || r > '9') {
-			return fmt.Errorf("invalid environment variable name %q: use letters, digits and _ and start with a letter or _", n.Value)
-		}
-	}
-	if n.Value == "" {
-		return fmt.Errorf("invalid environment variable name: empty")
+	if err := checkEnvName(n.Value); err != nil {
+		return err
 	}
 	*e = EnvName(n.Value)
 	return nil
+}
+
+// describeMasked describes a node like describe, without repeating a
+// scalar that may be a secret.
+func describeMasked(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() != "!!null" && n.ShortTag() != "!!bool" {
+		return fmt.Sprintf("the value %q", maskSecret(n.Value))
+	}
+	return describe(n)
 }
 
 func (*EnvName) expected() string { return "an environment variable name" }
@@ -262,10 +265,10 @@ func (u *URL) decodeNode(n *yaml.Node) error {
 		return nil
 	}
 	if !strings.HasPrefix(n.Value, "http://") && !strings.HasPrefix(n.Value, "https://") || len(n.Value) < len("http://x") {
-		return fmt.Errorf("invalid URL %q: must start with http:// or https://", n.Value)
+		return fmt.Errorf("invalid URL %q: must start with http:// or https://", redactURL(n.Value))
 	}
 	if strings.ContainsAny(n.Value, " \t\r\n") {
-		return fmt.Errorf("invalid URL %q: contains white space", n.Value)
+		return fmt.Errorf("invalid URL %q: contains white space", redactURL(n.Value))
 	}
 	*u = URL(n.Value)
 	return nil
