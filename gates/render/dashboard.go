@@ -3,6 +3,8 @@ package render
 import (
 	"html/template"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/hms-enterprise/hmsci/gates"
 )
@@ -51,8 +53,17 @@ type dashboardSafeguard struct {
 	Evidence []gates.Verdict
 }
 
+// dashboardGate is a verdict with its report paths as the dashboard
+// shows them.
+type dashboardGate struct {
+	gates.Verdict
+	ShownReports []string
+}
+
 type dashboardData struct {
 	Result     *gates.Result
+	Gates      []dashboardGate
+	Source     string
 	Blocked    bool
 	Counts     Counts
 	Safeguards []dashboardSafeguard
@@ -66,8 +77,30 @@ const maxDashboardFindings = 200
 // Dashboard writes a self-contained HTML compliance dashboard: the gates,
 // the HIPAA safeguards they give evidence for, and the findings. It loads
 // no external asset, so it opens from a CI artifact on an offline machine.
+// It is DashboardWith with the zero Options.
 func Dashboard(w io.Writer, r *gates.Result) error {
+	return DashboardWith(w, r, Options{})
+}
+
+// DashboardWith writes the dashboard like Dashboard, with PHI and tokens
+// masked, and names the source as opts places it.
+func DashboardWith(w io.Writer, r *gates.Result, opts Options) error {
+	return writeDashboard(w, redacted(r), opts.masked())
+}
+
+// writeDashboard renders a result that redacted has already masked.
+func writeDashboard(w io.Writer, r *gates.Result, opts Options) error {
 	data := dashboardData{Result: r, Blocked: r.Blocked(), Counts: CountVerdicts(r)}
+	if r.Source != "" {
+		data.Source = opts.sourceLabel(r.Source)
+	}
+	for _, v := range r.Verdicts {
+		g := dashboardGate{Verdict: v}
+		for _, report := range v.Reports {
+			g.ShownReports = append(g.ShownReports, shownPath(report, r.Source, data.Source))
+		}
+		data.Gates = append(data.Gates, g)
+	}
 	byGate := map[string]gates.Verdict{}
 	for _, v := range r.Verdicts {
 		byGate[v.Gate] = v
@@ -103,17 +136,32 @@ func Dashboard(w io.Writer, r *gates.Result) error {
 		data.More = len(findings) - maxDashboardFindings
 		findings = findings[:maxDashboardFindings]
 	}
-	for i := range findings {
-		findings[i].Message = maskText(findings[i].Message)
-	}
 	data.Findings = findings
 	return dashboardTemplate.Execute(w, data)
 }
 
+// shownPath returns p relative to the source directory when p is an
+// absolute path inside it, label when p is the source directory, and p
+// unchanged otherwise. The dashboard is read away from the runner, where
+// its absolute paths mean nothing.
+func shownPath(p, source, label string) string {
+	if !filepath.IsAbs(p) || !filepath.IsAbs(source) {
+		return p
+	}
+	rel, err := filepath.Rel(source, p)
+	switch {
+	case err != nil || rel == ".." || strings.HasPrefix(rel, "../"):
+		return p
+	case rel == ".":
+		return label
+	}
+	return filepath.ToSlash(rel)
+}
+
 var dashboardTemplate = template.Must(template.New("dashboard").Funcs(template.FuncMap{
-	"label": statusWord,
-	"mask":  maskText,
-	"loc":   location,
+	"label":  statusWord,
+	"loc":    location,
+	"plural": plural,
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -135,19 +183,19 @@ td.passed,td.failed,td.advisory-failure,td.not-evaluated{font-weight:600;white-s
 </head>
 <body>
 <h1>hmsci compliance dashboard</h1>
-{{if .Blocked}}<p class="banner blocked">Blocked: {{.Counts.Failed}} blocking gate(s) failed.</p>
+{{if .Blocked}}<p class="banner blocked">Blocked: {{.Counts.Failed}} blocking gate{{plural .Counts.Failed}} failed.</p>
 {{else}}<p class="banner clear">No blocking gate failed.</p>{{end}}
-<p>{{.Counts.Passed}} passed · {{.Counts.Failed}} failed · {{.Counts.AdvisoryFailures}} advisory failures · {{.Counts.NotEvaluated}} not evaluated{{with .Result.Source}} · source <code>{{.}}</code>{{end}}</p>
+<p>{{.Counts.Passed}} passed · {{.Counts.Failed}} failed · {{.Counts.AdvisoryFailures}} advisory failures · {{.Counts.NotEvaluated}} not evaluated{{with .Source}} · source <code>{{.}}</code>{{end}}</p>
 
 <h2>Gates</h2>
 <table>
 <tr><th>Gate</th><th>Status</th><th>Measured</th><th>Threshold</th><th>Mode</th><th>Next step or reason</th><th>Reports</th></tr>
-{{range .Result.Verdicts}}<tr>
+{{range .Gates}}<tr>
 <td>{{.Title}}<div class="muted">{{.Gate}}</div></td>
 <td class="{{.Status}}">{{label .Status}}</td>
 <td>{{.Measured}}</td><td>{{.Threshold}}</td><td>{{.Mode}}</td>
-<td>{{if .Reason}}{{mask .Reason}}{{if .Next}}<br>{{end}}{{end}}{{mask .Next}}</td>
-<td>{{range .Reports}}<div><code>{{.}}</code></div>{{end}}</td>
+<td>{{if .Reason}}{{.Reason}}{{if .Next}}<br>{{end}}{{end}}{{.Next}}</td>
+<td>{{range .ShownReports}}<div><code>{{.}}</code></div>{{end}}</td>
 </tr>
 {{end}}</table>
 
@@ -164,7 +212,7 @@ td.passed,td.failed,td.advisory-failure,td.not-evaluated{font-weight:600;white-s
 
 {{range .Result.Phases}}{{if .Steps}}<h2>Phase {{.Name}}</h2>
 <table><tr><th>Step</th><th>Status</th><th>Duration</th><th>Reason</th></tr>
-{{range .Steps}}<tr><td>{{.Name}}</td><td>{{.Status}}</td><td>{{.Duration}}</td><td>{{mask .Reason}}</td></tr>
+{{range .Steps}}<tr><td>{{.Name}}</td><td>{{.Status}}</td><td>{{.Duration}}</td><td>{{.Reason}}</td></tr>
 {{end}}</table>{{end}}{{end}}
 
 <h2>Findings</h2>
@@ -174,7 +222,7 @@ td.passed,td.failed,td.advisory-failure,td.not-evaluated{font-weight:600;white-s
 {{end}}</table>{{if .More}}<p class="muted">{{.More}} more findings are in hmsci.sarif and result.json.</p>{{end}}
 {{else}}<p>No findings.</p>{{end}}
 
-{{with .Result.Notes}}<h2>Notes</h2><ul>{{range .}}<li>{{mask .}}</li>{{end}}</ul>{{end}}
+{{with .Result.Notes}}<h2>Notes</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </body>
 </html>
 `))

@@ -43,9 +43,15 @@ type jsonStep struct {
 	Findings   int              `json:"findings"`
 }
 
-// JSON writes the result in the stable schema of docs/report-schema.md.
-// Lists are never null, so consumers can iterate without checks.
+// JSON writes the result in the stable schema of docs/report-schema.md,
+// with PHI and tokens masked. Lists are never null, so consumers can
+// iterate without checks.
 func JSON(w io.Writer, r *gates.Result) error {
+	return writeJSON(w, redacted(r))
+}
+
+// writeJSON renders a result that redacted has already masked.
+func writeJSON(w io.Writer, r *gates.Result) error {
 	doc := jsonResult{
 		SchemaVersion: SchemaVersion,
 		Source:        r.Source,
@@ -71,9 +77,6 @@ func JSON(w io.Writer, r *gates.Result) error {
 			})
 		}
 		doc.Phases = append(doc.Phases, jp)
-	}
-	for i := range doc.Findings {
-		doc.Findings[i].Message = maskText(doc.Findings[i].Message)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -15,8 +15,20 @@ const maxMarkdownFindings = 15
 
 // Markdown writes the result as GitHub-flavoured Markdown for
 // $GITHUB_STEP_SUMMARY: a headline, the gate table, the steps of each
-// phase, the worst findings and the notes.
+// phase, the worst findings and the notes. It is MarkdownWith with the
+// zero Options.
 func Markdown(w io.Writer, r *gates.Result) error {
+	return MarkdownWith(w, r, Options{})
+}
+
+// MarkdownWith writes the result as Markdown like Markdown, with PHI and
+// tokens masked, and names the source as opts places it.
+func MarkdownWith(w io.Writer, r *gates.Result, opts Options) error {
+	return writeMarkdown(w, redacted(r), opts.masked())
+}
+
+// writeMarkdown renders a result that redacted has already masked.
+func writeMarkdown(w io.Writer, r *gates.Result, opts Options) error {
 	b := bufio.NewWriter(w)
 	c := CountVerdicts(r)
 
@@ -27,7 +39,7 @@ func Markdown(w io.Writer, r *gates.Result) error {
 	}
 	fmt.Fprintf(b, "%d passed, %d failed, %d advisory failures, %d not evaluated", c.Passed, c.Failed, c.AdvisoryFailures, c.NotEvaluated)
 	if r.Source != "" {
-		fmt.Fprintf(b, " · source `%s`", strings.ReplaceAll(r.Source, "`", "'"))
+		fmt.Fprintf(b, " · source `%s`", strings.ReplaceAll(opts.sourceLabel(r.Source), "`", "'"))
 	}
 	b.WriteString("\n\n")
 
@@ -46,7 +58,7 @@ func Markdown(w io.Writer, r *gates.Result) error {
 			measured = "–"
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n",
-			cell(v.Title), statusLabel(v.Status), cell(measured), cell(v.Threshold), v.Mode, cell(maskText(next)))
+			cell(v.Title), statusLabel(v.Status), cell(measured), cell(v.Threshold), v.Mode, cell(next))
 	}
 
 	for _, p := range r.Phases {
@@ -60,7 +72,7 @@ func Markdown(w io.Writer, r *gates.Result) error {
 			if s.Duration > 0 {
 				duration = s.Duration.Round(100_000_000).String()
 			}
-			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", cell(s.Name), s.Status, duration, cell(maskText(s.Reason)))
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", cell(s.Name), s.Status, duration, cell(s.Reason))
 		}
 	}
 
@@ -77,7 +89,7 @@ func Markdown(w io.Writer, r *gates.Result) error {
 				severity += " (suppressed)"
 			}
 			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n",
-				severity, cell(f.Tool), cell(f.RuleID), cell(location(f)), cell(maskText(f.Message)))
+				severity, cell(f.Tool), cell(f.RuleID), cell(location(f)), cell(f.Message))
 		}
 		if len(findings) > maxMarkdownFindings {
 			fmt.Fprintf(b, "\n%d more findings are in %s and %s.\n", len(findings)-maxMarkdownFindings, FileSARIF, FileJSON)
@@ -87,7 +99,7 @@ func Markdown(w io.Writer, r *gates.Result) error {
 	if len(r.Notes) > 0 {
 		b.WriteString("\n### Notes\n\n")
 		for _, n := range r.Notes {
-			fmt.Fprintf(b, "- %s\n", strings.ReplaceAll(maskText(n), "\n", " "))
+			fmt.Fprintf(b, "- %s\n", oneLine(n))
 		}
 	}
 	return b.Flush()
@@ -99,6 +111,7 @@ func cell(s string) string {
 	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 	s = strings.ReplaceAll(s, `\`, `\\`)
 	s = strings.ReplaceAll(s, "|", `\|`)
+	s = strings.ReplaceAll(s, "\t", " ")
 	s = strings.ReplaceAll(s, "\r\n", "<br>")
 	s = strings.ReplaceAll(s, "\n", "<br>")
 	s = strings.ReplaceAll(s, "\r", "<br>")
@@ -112,8 +125,16 @@ func plural(n int) string {
 	return "s"
 }
 
-// Table writes a compact plain-text gate table for a terminal.
+// oneLine joins the lines of s with spaces and turns tabs into spaces, for
+// a list item or a terminal line.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
+}
+
+// Table writes a compact plain-text gate table for a terminal, with PHI and
+// tokens masked.
 func Table(w io.Writer, r *gates.Result) error {
+	r = redacted(r)
 	b := bufio.NewWriter(w)
 	width := len("gate")
 	for _, v := range r.Verdicts {
@@ -126,9 +147,9 @@ func Table(w io.Writer, r *gates.Result) error {
 		} else if v.Threshold != "" {
 			detail += " (" + v.Threshold + ")"
 		}
-		fmt.Fprintf(b, "%-*s  %-16s  %s\n", width, v.Gate, v.Status, strings.ReplaceAll(maskText(detail), "\n", " "))
+		fmt.Fprintf(b, "%-*s  %-16s  %s\n", width, v.Gate, v.Status, oneLine(detail))
 		if v.Next != "" && (v.Status == gates.StatusFailed || v.Status == gates.StatusWarned) {
-			fmt.Fprintf(b, "%-*s  %-16s  next: %s\n", width, "", "", strings.ReplaceAll(maskText(v.Next), "\n", " "))
+			fmt.Fprintf(b, "%-*s  %-16s  next: %s\n", width, "", "", oneLine(v.Next))
 		}
 	}
 	c := CountVerdicts(r)

@@ -8,9 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strings"
 
 	"github.com/hms-enterprise/hmsci/gates"
 )
@@ -29,25 +27,35 @@ const (
 var OutputFiles = []string{FileMarkdown, FileJSON, FileJUnit, FileSARIF, FileDashboard}
 
 // WriteAll writes every rendering of r into dir, creating dir, and returns
-// the paths written.
+// the paths written. It is WriteAllWith with the zero Options.
 func WriteAll(dir string, r *gates.Result) ([]string, error) {
+	return WriteAllWith(dir, r, Options{})
+}
+
+// WriteAllWith writes every rendering of r into dir, creating dir, and
+// returns the paths written. Every string passes through the PHI and token
+// masker once before any file is written; opts places SARIF paths in the
+// repository and names the source in the summary and dashboard.
+func WriteAllWith(dir string, r *gates.Result, opts Options) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create output directory: %w", err)
+		return nil, fmt.Errorf("create output directory %q: %w", dir, err)
 	}
+	masked := redacted(r)
+	opts = opts.masked()
 	writers := []struct {
 		name  string
-		write func(io.Writer, *gates.Result) error
+		write func(io.Writer, *gates.Result, Options) error
 	}{
-		{FileMarkdown, Markdown},
-		{FileJSON, JSON},
-		{FileJUnit, JUnit},
-		{FileSARIF, SARIF},
-		{FileDashboard, Dashboard},
+		{FileMarkdown, writeMarkdown},
+		{FileJSON, func(w io.Writer, r *gates.Result, _ Options) error { return writeJSON(w, r) }},
+		{FileJUnit, func(w io.Writer, r *gates.Result, _ Options) error { return writeJUnit(w, r) }},
+		{FileSARIF, writeSARIF},
+		{FileDashboard, writeDashboard},
 	}
 	var written []string
 	for _, w := range writers {
 		var buf bytes.Buffer
-		if err := w.write(&buf, r); err != nil {
+		if err := w.write(&buf, masked, opts); err != nil {
 			return written, fmt.Errorf("render %s: %w", w.name, err)
 		}
 		path := filepath.Join(dir, w.name)
@@ -114,24 +122,6 @@ func allFindings(r *gates.Result) []gates.Finding {
 		return out[i].Severity > out[j].Severity
 	})
 	return out
-}
-
-// tokenPattern matches long runs of key-like characters that mix letters
-// and digits, the shape of API keys and access tokens.
-var tokenPattern = regexp.MustCompile(`[A-Za-z0-9+/_=\-]{16,}`)
-
-// maskText hides key-like tokens in tool messages before they are shown.
-// Analyzers mask what they find, but third-party tools may quote a
-// secret in their message text. A token keeps its first 4 characters.
-func maskText(s string) string {
-	return tokenPattern.ReplaceAllStringFunc(s, func(tok string) string {
-		hasLetter := strings.ContainsAny(tok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-		hasDigit := strings.ContainsAny(tok, "0123456789")
-		if !hasLetter || !hasDigit || strings.Count(tok, "-") > 2 || strings.Contains(tok, "/") && !strings.ContainsAny(tok, "+=") {
-			return tok
-		}
-		return tok[:4] + strings.Repeat("*", 8)
-	})
 }
 
 func location(f gates.Finding) string {

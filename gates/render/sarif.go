@@ -21,9 +21,10 @@ type (
 		Runs    []sarifRun `json:"runs"`
 	}
 	sarifRun struct {
-		Tool       sarifTool      `json:"tool"`
-		Results    []sarifResult  `json:"results"`
-		Properties map[string]any `json:"properties,omitempty"`
+		Tool               sarifTool                `json:"tool"`
+		OriginalURIBaseIDs map[string]sarifArtifact `json:"originalUriBaseIds,omitempty"`
+		Results            []sarifResult            `json:"results"`
+		Properties         map[string]any           `json:"properties,omitempty"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -36,6 +37,8 @@ type (
 	sarifRule struct {
 		ID               string          `json:"id"`
 		ShortDescription sarifMessage    `json:"shortDescription"`
+		FullDescription  sarifMessage    `json:"fullDescription"`
+		Help             sarifMessage    `json:"help"`
 		DefaultConfig    sarifRuleConfig `json:"defaultConfiguration"`
 		Properties       sarifRuleProps  `json:"properties"`
 	}
@@ -67,8 +70,9 @@ type (
 		Region           *sarifRegion  `json:"region,omitempty"`
 	}
 	sarifArtifact struct {
-		URI       string `json:"uri"`
-		URIBaseID string `json:"uriBaseId,omitempty"`
+		URI         string        `json:"uri,omitempty"`
+		URIBaseID   string        `json:"uriBaseId,omitempty"`
+		Description *sarifMessage `json:"description,omitempty"`
 	}
 	sarifRegion struct {
 		StartLine   int           `json:"startLine"`
@@ -109,10 +113,26 @@ const (
 const fingerprintKey = "hmsciFinding/v1"
 
 // SARIF writes every finding of the result as one SARIF 2.1.0 log with one
-// run per tool, for GitHub code scanning. Paths are relative URIs against
-// %SRCROOT%, suppressed findings carry a suppression, and each result has
-// a partial fingerprint so alerts survive unrelated edits.
+// run per tool, for GitHub code scanning. It is SARIFWith with the zero
+// Options, so paths are relative to the source directory.
 func SARIF(w io.Writer, r *gates.Result) error {
+	return SARIFWith(w, r, Options{})
+}
+
+// SARIFWith writes every finding of the result as one SARIF 2.1.0 log with
+// one run per tool, for GitHub code scanning, with PHI and tokens masked in
+// messages and paths. Relative paths become URIs relative to the
+// repository root (opts.SourcePrefix joined with the path) against the
+// base id %SRCROOT%, which each run declares as the repository root.
+// Suppressed findings carry a suppression, and each result has a partial
+// fingerprint so alerts survive unrelated edits. Each rule has a title, a
+// description that names its gates, and help text.
+func SARIFWith(w io.Writer, r *gates.Result, opts Options) error {
+	return writeSARIF(w, redacted(r), opts.masked())
+}
+
+// writeSARIF renders a result that redacted has already masked.
+func writeSARIF(w io.Writer, r *gates.Result, opts Options) error {
 	byTool := map[string][]gates.Finding{}
 	for _, f := range allFindings(r) {
 		tool := f.Tool
@@ -143,20 +163,34 @@ func SARIF(w io.Writer, r *gates.Result) error {
 
 	doc := sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{}}
 	for _, tool := range tools {
-		doc.Runs = append(doc.Runs, sarifRunFor(tool, byTool[tool]))
+		doc.Runs = append(doc.Runs, sarifRunFor(tool, byTool[tool], opts))
 	}
 	// Compact output, because GitHub limits the upload size and a SARIF
 	// file is read by tools rather than people.
 	return json.NewEncoder(w).Encode(doc)
 }
 
-func sarifRunFor(tool string, findings []gates.Finding) sarifRun {
-	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: tool, Rules: []sarifRule{}}}, Results: []sarifResult{}}
+// srcRoot is the uriBaseId of every relative artifact URI. Its
+// originalUriBaseIds entry describes it without a uri, because the
+// repository root's absolute path differs between the runner and the
+// reader; GitHub code scanning resolves relative URIs against the
+// repository root.
+const srcRoot = "%SRCROOT%"
+
+func sarifRunFor(tool string, findings []gates.Finding, opts Options) sarifRun {
+	run := sarifRun{
+		Tool:    sarifTool{Driver: sarifDriver{Name: tool, Rules: []sarifRule{}}},
+		Results: []sarifResult{},
+		OriginalURIBaseIDs: map[string]sarifArtifact{
+			srcRoot: {Description: &sarifMessage{Text: "The root of the repository that was checked."}},
+		},
+	}
 	if strings.HasPrefix(tool, "hmsci") {
 		run.Tool.Driver.InformationURI = "https://github.com/hms-enterprise/hmsci"
 	}
 	ruleIndex := map[string]int{}
 	ruleSeverity := map[string]gates.Severity{}
+	ruleInfos := map[string]ruleInfo{}
 	if len(findings) > maxResultsPerRun {
 		// findings are sorted unsuppressed first, then by severity, so the
 		// cut drops the least important ones.
@@ -170,29 +204,40 @@ func sarifRunFor(tool string, findings []gates.Finding) sarifRun {
 		}
 		idx, ok := ruleIndex[id]
 		if !ok {
+			// The merged run's rule ids carry a tool prefix, but the
+			// catalog lists rules by their own id.
+			owner := f.Tool
+			if owner == "" {
+				owner = tool
+			}
+			info := ruleMetadata(owner, strings.TrimPrefix(id, f.Tool+"/"), f.Message)
+			ruleInfos[id] = info
 			idx = len(run.Tool.Driver.Rules)
 			ruleIndex[id] = idx
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
 				ID:               id,
-				ShortDescription: sarifMessage{Text: id},
+				ShortDescription: sarifMessage{Text: info.title},
+				FullDescription:  sarifMessage{Text: info.description},
+				Help:             sarifMessage{Text: info.help},
 				DefaultConfig:    sarifRuleConfig{Level: gates.SeverityNone.SARIFLevel()},
-				Properties:       sarifRuleProps{Tags: []string{"security"}},
+				Properties:       sarifRuleProps{Tags: ruleTags(info)},
 			})
 		}
+		info := ruleInfos[id]
 		// A rule's severity is the highest of its results, because GitHub
 		// reads security-severity from the rule, not from the result.
 		if f.Severity > ruleSeverity[id] {
 			ruleSeverity[id] = f.Severity
-			run.Tool.Driver.Rules[idx].Properties.SecuritySeverity = securitySeverity[f.Severity]
+			run.Tool.Driver.Rules[idx].Properties.SecuritySeverity = severityScore(info, f.Severity)
 			run.Tool.Driver.Rules[idx].DefaultConfig.Level = f.Severity.SARIFLevel()
 		}
-		run.Results = append(run.Results, sarifResultFor(id, idx, f))
+		run.Results = append(run.Results, sarifResultFor(id, idx, f, info, opts))
 	}
 	return run
 }
 
-func sarifResultFor(ruleID string, ruleIndex int, f gates.Finding) sarifResult {
-	message := maskText(f.Message)
+func sarifResultFor(ruleID string, ruleIndex int, f gates.Finding, info ruleInfo, opts Options) sarifResult {
+	message := f.Message
 	if message == "" {
 		message = ruleID
 	}
@@ -204,11 +249,11 @@ func sarifResultFor(ruleID string, ruleIndex int, f gates.Finding) sarifResult {
 		PartialFingerprints: map[string]string{fingerprintKey: fingerprint(f)},
 		Properties:          map[string]any{"severity": f.Severity.String()},
 	}
-	if s, ok := securitySeverity[f.Severity]; ok {
+	if s := severityScore(info, f.Severity); s != "" {
 		res.Properties["security-severity"] = s
 	}
 	if f.Path != "" {
-		loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: artifactFor(f.Path)}}
+		loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: opts.artifactFor(f.Path)}}
 		if f.Line > 0 {
 			region := &sarifRegion{StartLine: f.Line, StartColumn: f.Column}
 			if f.EndLine >= f.Line {
@@ -230,14 +275,16 @@ func sarifResultFor(ruleID string, ruleIndex int, f gates.Finding) sarifResult {
 	return res
 }
 
-// artifactFor returns a relative URI against %SRCROOT%, or an absolute
-// file URI for a path outside the source root.
-func artifactFor(path string) sarifArtifact {
-	escaped := strings.NewReplacer("%", "%25", " ", "%20", "#", "%23", "?", "%3F").Replace(path)
-	if strings.HasPrefix(path, "/") {
+// artifactFor returns a URI relative to the repository root against
+// %SRCROOT%, or an absolute file URI for an absolute path outside
+// opts.RepoRoot.
+func (o Options) artifactFor(p string) sarifArtifact {
+	p, relative := o.repoPath(p)
+	escaped := strings.NewReplacer("%", "%25", " ", "%20", "#", "%23", "?", "%3F").Replace(p)
+	if !relative {
 		return sarifArtifact{URI: "file://" + escaped}
 	}
-	return sarifArtifact{URI: escaped, URIBaseID: "%SRCROOT%"}
+	return sarifArtifact{URI: escaped, URIBaseID: srcRoot}
 }
 
 // fingerprint is stable across runs for the same tool, rule, file and
