@@ -108,17 +108,21 @@ func writeJSON(dir, name string, v any) error {
 }
 
 func runFHIR(ctx context.Context, in nativeInput) (nativeOutput, error) {
+	f := in.cfg.FHIR
 	opts := fhir.Options{
-		Include:           globStrings(in.cfg.FHIR.Include),
-		Exclude:           globStrings(in.cfg.FHIR.Exclude),
-		Blocking:          globStrings(in.cfg.FHIR.Blocking),
-		ExtensibleAsError: in.cfg.FHIR.ExtensibleBindings == "error",
+		Include:           globStrings(f.Include),
+		Exclude:           globStrings(f.Exclude),
+		Blocking:          globStrings(f.Blocking),
+		ExtensibleAsError: f.ExtensibleBindings == "error",
+		AllowedExtensions: f.AllowedExtensions,
+		AllowExampleURLs:  f.AllowExampleURLs,
+		StrictIdentifiers: f.StrictIdentifiers,
 	}
 	report, err := fhir.ValidateTree(ctx, in.root, opts)
 	if err != nil {
 		return nativeOutput{}, fmt.Errorf("validate FHIR resources under %s: %w", in.root, err)
 	}
-	findings := fhirFindings(report)
+	findings := report.Findings()
 	passed := 0
 	for _, o := range report.Outcomes {
 		if o.Conformant() {
@@ -215,31 +219,6 @@ func runTSConfigStrict(_ context.Context, in nativeInput) (nativeOutput, error) 
 	}
 	out.reports = []string{"tsconfig-strict.json"}
 	return out, nil
-}
-
-// fhirFindings turns validation issues into findings for the merged SARIF
-// and the summary.
-func fhirFindings(report *fhir.Report) []gates.Finding {
-	var out []gates.Finding
-	for _, o := range report.Outcomes {
-		for _, issue := range o.Issues {
-			sev := gates.SeverityInfo
-			switch {
-			case issue.Severity.IsError() && report.Blocking[o.File]:
-				sev = gates.SeverityHigh
-			case issue.Severity.IsError():
-				sev = gates.SeverityMedium
-			case issue.Severity == fhir.SeverityWarning:
-				sev = gates.SeverityLow
-			}
-			out = append(out, gates.Finding{
-				Tool: policy.ToolFHIR, RuleID: issue.Rule, Severity: sev,
-				Message: issue.Message, Path: o.File, Line: issue.Line, Column: issue.Column,
-				Properties: map[string]any{"expression": issue.Expression, "issueCode": issue.Code},
-			})
-		}
-	}
-	return out
 }
 
 func runPHI(ctx context.Context, in nativeInput) (nativeOutput, error) {
