@@ -75,11 +75,18 @@ func canaryTree(t *testing.T, dir string) []string {
 	}
 	w("patients.json", "]}\n")
 	w("service.py", "def f(patient):\n    logger.info(\"ssn %%s\", patient.ssn)\n    print(patient)\n")
+	// Exports named after the patient: the SSN in the folder and file
+	// names must be masked in every finding's path.
+	folderSSN := plant(g.ssn("-"))
+	fileSSN := plant(g.ssn("-"))
+	w(filepath.ToSlash(filepath.Join("exports", "ssn_"+folderSSN, fileSSN+"_export.txt")), "ssn %s\n", plant(g.ssn("-")))
 	for name, b := range files {
 		if b.Len() == 0 {
 			continue
 		}
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644))
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(b.String()), 0o644))
 	}
 	return values
 }

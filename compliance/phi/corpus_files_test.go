@@ -23,6 +23,7 @@ const (
 	lPID   = RuleHL7PID
 	lFHIR  = RuleFHIRPatient
 	lLog   = RuleLogExposure
+	lPath  = RulePath
 )
 
 func syn(rule string) string { return rule + "~" }
@@ -34,7 +35,7 @@ func buildCorpus() []*corpusFile {
 		goService(g), tsIntake(g), jsIngest(g), javaController(g), pythonETL(g),
 		jsonFixture(g), yamlFixture(g), patientsCSV(g), claimsCSV(g), seedSQL(g),
 		hl7Messages(g), fhirBundle(g), syntheaBundle(g), appLog(g), nearMisses(g), notesMarkdown(g),
-		exportText(g),
+		exportText(g), namedExport(g), datedReport(g),
 	}
 }
 
@@ -302,6 +303,25 @@ func exportText(g gen) *corpusFile {
 	f.add(fmt.Sprintf("%s,%d,%d", g.city(), 10+g.r.IntN(20), g.r.IntN(10)))
 	f.add("Totals, in beds, per ward")
 	f.add(fmt.Sprintf("%s,%s,%s", g.digits(9), g.digits(4), g.digits(2)))
+	return f
+}
+
+// namedExport is an export named after the patient's SSN and surname.
+// Findings show its path with the SSN masked; the surname has no context
+// that tells it from a word.
+func namedExport(g gen) *corpusFile {
+	ssn, last := g.ssn("-"), g.last()
+	f := &corpusFile{path: "exports/by-patient/" + ssn + "_" + strings.ToLower(last) + ".txt",
+		shown: "exports/by-patient/***-**-" + ssn[len(ssn)-4:] + "_" + strings.ToLower(last) + ".txt"}
+	f.nameLabel(lPath)
+	f.add(fmt.Sprintf("Visit summary, discharged after %d days", 1+g.r.IntN(9)))
+	return f
+}
+
+// datedReport is a report named by its date, which is no PHI.
+func datedReport(g gen) *corpusFile {
+	f := &corpusFile{path: fmt.Sprintf("exports/ward-report-2025-%02d-%02d.txt", 1+g.r.IntN(12), 1+g.r.IntN(28))}
+	f.add(fmt.Sprintf("Occupied beds %d", g.r.IntN(40)))
 	return f
 }
 

@@ -34,9 +34,25 @@ type label struct {
 
 // corpusFile collects the lines of one corpus file and its labels.
 type corpusFile struct {
-	path   string
+	path string
+	// shown is the path that findings name when the file name holds PHI,
+	// with that value masked; empty means path.
+	shown  string
 	lines  []string
 	labels []label
+}
+
+// labelPath returns the path that the file's findings name.
+func (f *corpusFile) labelPath() string {
+	if f.shown != "" {
+		return f.shown
+	}
+	return f.path
+}
+
+// nameLabel labels a finding about the file name, which has no line.
+func (f *corpusFile) nameLabel(rule string) {
+	f.labels = append(f.labels, label{path: f.labelPath(), rule: rule})
 }
 
 // add appends a line; each rule names a finding expected on it, and a
@@ -45,7 +61,7 @@ func (f *corpusFile) add(line string, rules ...string) {
 	f.lines = append(f.lines, line)
 	for _, r := range rules {
 		synthetic := strings.HasSuffix(r, "~")
-		f.labels = append(f.labels, label{path: f.path, line: len(f.lines), rule: strings.TrimSuffix(r, "~"), synthetic: synthetic})
+		f.labels = append(f.labels, label{path: f.labelPath(), line: len(f.lines), rule: strings.TrimSuffix(r, "~"), synthetic: synthetic})
 	}
 }
 

@@ -148,7 +148,7 @@ func TestCorpusPrecisionRecall(t *testing.T) {
 		require.Equal(t, s.synthSeen, s.synthRight, "synthetic flags of %s", r)
 	}
 	for _, r := range []string{RuleSSN, RuleMBI, RuleNPI, RuleDEA, RuleCard, RuleMRN, RuleDOB, RulePhone, RuleEmail,
-		RuleAddress, RuleName, RuleICD, RuleHL7PID, RuleFHIRPatient, RuleLogExposure} {
+		RuleAddress, RuleName, RuleICD, RuleHL7PID, RuleFHIRPatient, RuleLogExposure, RulePath} {
 		require.Contains(t, scores, r, "corpus has no labels for %s", r)
 	}
 }

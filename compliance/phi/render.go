@@ -206,7 +206,12 @@ func RenderJSON(w io.Writer, rep *Report) error {
 func RenderText(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	for _, f := range rep.Findings {
-		fmt.Fprintf(&b, "%s:%d:%d: %s %s: %s", f.Path, f.Line, f.Column, f.Severity, f.RuleID, f.Message)
+		if f.Line > 0 {
+			fmt.Fprintf(&b, "%s:%d:%d: %s %s: %s", f.Path, f.Line, f.Column, f.Severity, f.RuleID, f.Message)
+		} else {
+			// A finding about the file or folder name has no position.
+			fmt.Fprintf(&b, "%s: %s %s: %s", f.Path, f.Severity, f.RuleID, f.Message)
+		}
 		if c, ok := f.Properties["confidence"].(float64); ok {
 			fmt.Fprintf(&b, " [confidence %.2f]", c)
 		}

@@ -144,6 +144,9 @@ func ScanFS(ctx context.Context, fsys fs.FS, opts Options) (*Report, error) {
 				rep.Skipped[SkipVendored]++
 				return fs.SkipDir
 			}
+			if p != "." && !sc.excluded(p) {
+				rep.Findings = append(rep.Findings, sc.nameFindings(p, true)...)
+			}
 			return nil
 		}
 		if !d.Type().IsRegular() {
@@ -175,6 +178,7 @@ func ScanFS(ctx context.Context, fsys fs.FS, opts Options) (*Report, error) {
 		}
 		rep.FilesScanned++
 		rep.BytesScanned += int64(len(buf))
+		rep.Findings = append(rep.Findings, sc.nameFindings(p, false)...)
 		rep.Findings = append(rep.Findings, sc.findings(p, buf)...)
 		return nil
 	})
@@ -228,7 +232,7 @@ func ScanBytes(ctx context.Context, p string, data []byte, opts Options) (*Repor
 	}
 	rep.FilesScanned = 1
 	rep.BytesScanned = int64(len(data))
-	rep.Findings = sc.findings(p, data)
+	rep.Findings = append(sc.nameFindings(p, false), sc.findings(p, data)...)
 	sc.suppress(rep.Findings)
 	sortFindings(rep.Findings)
 	return rep, nil
@@ -291,6 +295,9 @@ type scanner struct {
 	maskFuncs map[string]bool
 	allow     *Allowlist
 	baseline  map[string]bool
+	// names caches each file or folder name with its detected values
+	// masked.
+	names map[string]string
 }
 
 func newScanner(opts Options) (*scanner, error) {
@@ -344,12 +351,17 @@ func (sc *scanner) selected(p string) bool {
 			return false
 		}
 	}
+	return !sc.excluded(p)
+}
+
+// excluded reports whether p matches an exclude glob.
+func (sc *scanner) excluded(p string) bool {
 	for _, g := range sc.opts.Exclude {
 		if m, _ := doublestar.Match(g, p); m {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // findings scans one file and converts its hits.
@@ -362,6 +374,7 @@ func (sc *scanner) findings(p string, data []byte) []gates.Finding {
 	seen := map[string]int{}
 	lines := newLineIndex(data)
 	reportedAllow := map[int]bool{}
+	shown := sc.shownPath(p)
 	for _, h := range hits {
 		masked := h.masked
 		if masked == "" {
@@ -391,44 +404,45 @@ func (sc *scanner) findings(p string, data []byte) []gates.Finding {
 			RuleID:      h.rule,
 			Severity:    sev,
 			Message:     message(rule, masked, h),
-			Path:        p,
+			Path:        shown,
 			Line:        line,
 			Column:      col,
 			EndLine:     endLine,
 			EndColumn:   endCol,
 			Snippet:     masked,
-			Fingerprint: fingerprint(h.rule, p, masked, occurrence),
+			Fingerprint: fingerprint(h.rule, shown, masked, occurrence),
 			Properties:  props,
 		}
 		if reason, ok := lines.inlineAllow(line); ok {
 			if strings.TrimSpace(reason) == "" {
 				if al := lines.allowLine(line); !reportedAllow[al] {
 					reportedAllow[al] = true
-					out = append(out, allowWithoutReason(p, al))
+					out = append(out, allowWithoutReason(shown, al))
 				}
 			} else {
 				f.Suppressed = true
 				f.SuppressionReason = "inline: " + reason
 			}
 		}
-		sc.allowlisted(&f, h.value)
+		sc.allowlisted(&f, p, h.value)
 		out = append(out, f)
 	}
 	for i := range out {
 		if out[i].RuleID == RuleAllowNoReason {
-			sc.allowlisted(&out[i], "")
+			sc.allowlisted(&out[i], p, "")
 		}
 	}
 	return out
 }
 
-// allowlisted suppresses f when an allowlist entry accepts it. value is
-// the unmasked detected value, which only the entry's pattern sees.
-func (sc *scanner) allowlisted(f *gates.Finding, value string) {
+// allowlisted suppresses f when an allowlist entry accepts it. p is the
+// unmasked path, which entries' globs match, and value the unmasked
+// detected value, which only an entry's pattern sees.
+func (sc *scanner) allowlisted(f *gates.Finding, p, value string) {
 	if f.Suppressed || sc.allow == nil {
 		return
 	}
-	if reason, ok := sc.allow.match(f, value); ok {
+	if reason, ok := sc.allow.match(f, p, value); ok {
 		f.Suppressed = true
 		f.SuppressionReason = "allowlist: " + reason
 	}

@@ -115,9 +115,10 @@ func entryLines(root *yaml.Node) []int {
 	return nil
 }
 
-// match returns the reason of the first entry that accepts f, whose
-// detected value is value ("" when the finding has none).
-func (a *Allowlist) match(f *gates.Finding, value string) (string, bool) {
+// match returns the reason of the first entry that accepts f. p is the
+// finding's unmasked path and value its detected value ("" when the
+// finding has none).
+func (a *Allowlist) match(f *gates.Finding, p, value string) (string, bool) {
 	for i, e := range a.entries {
 		if e.Rule != "" && e.Rule != f.RuleID {
 			continue
@@ -126,7 +127,7 @@ func (a *Allowlist) match(f *gates.Finding, value string) (string, bool) {
 			continue
 		}
 		if e.Path != "" {
-			if ok, _ := doublestar.Match(e.Path, f.Path); !ok {
+			if ok, _ := doublestar.Match(e.Path, p); !ok {
 				continue
 			}
 		}
