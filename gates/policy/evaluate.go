@@ -98,8 +98,8 @@ var gateSpecs = []gateSpec{
 	{name: "image-minimal", title: "Minimal image", cmp: atMost, unit: "tools", steps: []string{ToolImageCheck}, measure: stepFindingCount("no image-check.json from the image-check step", ToolImageCheck)},
 	{name: "image-policy", title: "Image policy", cmp: atMost, unit: "violations", steps: []string{ToolConftestImage}, measure: stepFindingCount("no conftest-image.json from the conftest-image step", ToolConftestImage)},
 	{name: "image-signed", title: "Image signed", cmp: mustHold, steps: []string{ToolSign, ToolVerify}, measure: measureImageSigned},
-	{name: "lighthouse-performance", title: "Lighthouse performance", cmp: atLeast, unit: "", steps: []string{"lighthouse"}, formats: []reports.Format{reports.FormatLighthouse}, measure: measureLighthouse(false)},
-	{name: "lighthouse-accessibility", title: "Lighthouse accessibility", cmp: atLeast, unit: "", steps: []string{"lighthouse"}, formats: []reports.Format{reports.FormatLighthouse}, measure: measureLighthouse(true)},
+	{name: "lighthouse-performance", title: "Lighthouse performance", cmp: atLeast, unit: lighthouseUnit, steps: []string{"lighthouse"}, formats: []reports.Format{reports.FormatLighthouse}, measure: measureLighthouse(false)},
+	{name: "lighthouse-accessibility", title: "Lighthouse accessibility", cmp: atLeast, unit: lighthouseUnit, steps: []string{"lighthouse"}, formats: []reports.Format{reports.FormatLighthouse}, measure: measureLighthouse(true)},
 	{name: "response-time", title: "Response time p95", cmp: lessThan, unit: "ms", steps: []string{"k6"}, formats: []reports.Format{reports.FormatK6}, measure: measureLoad(loadP95)},
 	{name: "availability", title: "Availability", cmp: atLeast, unit: "%", steps: []string{"k6"}, formats: []reports.Format{reports.FormatK6}, measure: measureLoad(loadAvailability)},
 	{name: "error-rate", title: "Error rate", cmp: lessThan, unit: "%", steps: []string{"k6"}, formats: []reports.Format{reports.FormatK6}, measure: measureLoad(loadErrorRate)},
@@ -335,6 +335,22 @@ func passes(cmp comparison, value, threshold float64) bool {
 	default:
 		return value == 1
 	}
+}
+
+// lighthouseUnit is the unit of Lighthouse category scores, which range
+// from 0 to 100 and are no percentage.
+const lighthouseUnit = "of 100"
+
+// ThresholdText returns the threshold of a gate as its verdicts show it,
+// such as ">= 85 %", "<= 0 failing" or ">= 90 of 100", or "required" for
+// a yes/no gate. Listings such as `ci plan` use it so that they match the
+// verdicts.
+func ThresholdText(s config.GateSetting) string {
+	spec, ok := specFor(s.Name)
+	if !ok {
+		return strings.TrimSpace(fmt.Sprintf("%s %s", formatNumber(s.Threshold), s.Unit))
+	}
+	return thresholdText(spec, s)
 }
 
 func thresholdText(spec gateSpec, s config.GateSetting) string {

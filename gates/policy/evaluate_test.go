@@ -257,8 +257,8 @@ func TestEvaluateTestsMutationLoadLighthouse(t *testing.T) {
 
 	lhPerf := verdictOf(t, verdicts, "lighthouse-performance")
 	assert.Equal(t, gates.StatusFailed, lhPerf.Status)
-	assert.Equal(t, "88 (http://127.0.0.1:3000/)", lhPerf.Measured)
-	assert.Equal(t, ">= 90", lhPerf.Threshold)
+	assert.Equal(t, "88 of 100 (http://127.0.0.1:3000/)", lhPerf.Measured)
+	assert.Equal(t, ">= 90 of 100", lhPerf.Threshold)
 	assert.Equal(t, gates.StatusPassed, verdictOf(t, verdicts, "lighthouse-accessibility").Status)
 }
 

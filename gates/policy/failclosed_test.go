@@ -204,3 +204,25 @@ func TestVerdictReportsArePaths(t *testing.T) {
 	assert.Equal(t, []string{"deploy/k8s/a.yaml", "deploy/k8s/b.yaml"}, verdictOf(t, verdicts, "pss-restricted").Reports)
 	assert.Equal(t, []string{"deploy/k8s/a.yaml", "deploy/k8s/b.yaml", "deploy/terraform"}, verdictOf(t, verdicts, "infrastructure-critical").Reports)
 }
+
+// TestLighthouseScoreUnits is finding 24: `ci plan` showed "90 %" for a
+// Lighthouse score, which is no percentage.
+func TestLighthouseScoreUnits(t *testing.T) {
+	perf := 72.0
+	in := Inputs{Reports: []*reports.Report{{Path: "lh/report.json", Format: reports.FormatLighthouse, Lighthouse: &reports.Lighthouse{URL: "http://127.0.0.1:3000/", Performance: &perf}}}}
+	v := verdictOf(t, Evaluate(config.Default(), in), "lighthouse-performance")
+	assert.Equal(t, ">= 90 of 100", v.Threshold)
+	assert.Equal(t, "72 of 100 (http://127.0.0.1:3000/)", v.Measured)
+
+	p := config.Default()
+	for _, tt := range []struct{ gate, want string }{
+		{"lighthouse-performance", ">= 90 of 100"},
+		{"unit-tests", "<= 0 failing"},
+		{"coverage-line", ">= 85 %"},
+		{"phi-encrypted", "required"},
+	} {
+		s, ok := p.Gates.Setting(tt.gate)
+		require.True(t, ok)
+		assert.Equal(t, tt.want, ThresholdText(s), tt.gate)
+	}
+}

@@ -450,7 +450,7 @@ func measureLighthouse(accessibility bool) func(*evaluation, config.GateSetting)
 		return measurement{
 			ok:       true,
 			value:    worst,
-			measured: fmt.Sprintf("%s (%s)", formatNumber(worst), worstURL),
+			measured: fmt.Sprintf("%s %s (%s)", formatNumber(worst), lighthouseUnit, worstURL),
 			reports:  paths,
 			next:     fmt.Sprintf("open the Lighthouse report of %s and fix the %s audits with the largest weight", worstURL, category),
 		}
