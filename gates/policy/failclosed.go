@@ -99,13 +99,24 @@ func (e *evaluation) broken(spec gateSpec, m measurement) *brokenInput {
 		malformed = unnamed
 	}
 	slices.SortFunc(malformed, func(a, b *reports.ParseError) int { return cmp.Compare(a.Path, b.Path) })
+	var named, unnamedPaths []string
 	for _, pe := range malformed {
 		reasons = append(reasons, fmt.Sprintf("report %s is malformed: %s", pe.Path, parseProblem(pe)))
 		if len(ownerOf(pe.Path, pe.Format)) == 0 && slices.Contains(sharedFormats, pe.Format) {
-			fixes = append(fixes, fmt.Sprintf("%s names no tool, so it may be this gate's input: rerun the tool that wrote it and keep its complete report, or remove it from the reports directory", pe.Path))
+			unnamedPaths = append(unnamedPaths, pe.Path)
 		} else {
-			fixes = append(fixes, fmt.Sprintf("rerun the tool that wrote %s and check its log: a report cut short is what a killed tool or a full disk leaves", pe.Path))
+			named = append(named, pe.Path)
 		}
+	}
+	switch len(named) {
+	case 0:
+	case 1:
+		fixes = append(fixes, fmt.Sprintf("rerun the tool that wrote %s and check its log (a killed tool or a full disk leaves a report cut short)", named[0]))
+	default:
+		fixes = append(fixes, fmt.Sprintf("rerun the tools that wrote %s and check their logs (a killed tool or a full disk leaves a report cut short)", strings.Join(named, " and ")))
+	}
+	if len(unnamedPaths) > 0 {
+		fixes = append(fixes, fmt.Sprintf("%s names no tool, so it may be this gate's input: rerun the tool that wrote it, or remove it from the reports directory", strings.Join(unnamedPaths, " and ")))
 	}
 
 	if !m.ok {
