@@ -64,7 +64,7 @@ func (rs *routeScanner) nestRoutes(globalGuard bool) []Route {
 			}
 			r := Route{
 				Method:       strings.ToUpper(code[bodyOpen+dm[2] : bodyOpen+dm[3]]),
-				Path:         joinRoutePath(prefix, path),
+				Path:         maskRoutePath(joinRoutePath(prefix, path)),
 				File:         src.path,
 				Line:         src.line(at),
 				Style:        "nest",

@@ -110,7 +110,7 @@ func (rs *routeScanner) expressRoutes() []Route {
 		receiver := code[m[2]:m[3]]
 		r := Route{
 			Method: strings.ToUpper(code[m[4]:m[5]]),
-			Path:   path,
+			Path:   maskRoutePath(path),
 			File:   src.path,
 			Line:   src.line(m[0]),
 			Style:  "express",
@@ -164,7 +164,7 @@ func (rs *routeScanner) chainedRoutes(uses []useAuth) []Route {
 			if len(callArgs) > 0 {
 				r := Route{
 					Method: strings.ToUpper(code[next+call[2] : next+call[3]]),
-					Path:   path,
+					Path:   maskRoutePath(path),
 					File:   src.path,
 					Line:   src.line(next + call[2]),
 					Style:  "express",
@@ -241,7 +241,7 @@ func (rs *routeScanner) tableRoutes() []Route {
 		if !ok1 || !ok2 {
 			continue
 		}
-		r := Route{Method: strings.ToUpper(method), Path: path, File: src.path, Line: src.line(open), Style: "table"}
+		r := Route{Method: strings.ToUpper(method), Path: maskRoutePath(path), File: src.path, Line: src.line(open), Style: "table"}
 		for _, field := range rs.opts.AuthFields {
 			value, ok := props[field]
 			if !ok {
