@@ -249,11 +249,11 @@ func TestJSONMasksProperties(t *testing.T) {
 	}
 }
 
-// BenchmarkWriteAllManyFindings renders 5,000 findings with distinct
-// messages and paths, the size of a large monorepo's PHI and lint run.
-func BenchmarkWriteAllManyFindings(b *testing.B) {
-	p := newPlanted(42)
-	r := leakyResult(p)
+// manyFindings returns the leaky result with 5,000 more findings whose
+// messages and paths all differ, the size of a large monorepo's PHI and
+// lint run.
+func manyFindings() *gates.Result {
+	r := leakyResult(newPlanted(42))
 	for i := 0; i < 5000; i++ {
 		r.Findings = append(r.Findings, gates.Finding{
 			Tool: "eslint", RuleID: "no-unused-vars", Severity: gates.SeverityMedium,
@@ -261,6 +261,21 @@ func BenchmarkWriteAllManyFindings(b *testing.B) {
 			Path:    fmt.Sprintf("src/module%d/file%d.ts", i%50, i), Line: i%300 + 1,
 		})
 	}
+	return r
+}
+
+// BenchmarkRedactManyFindings measures the masking pass alone.
+func BenchmarkRedactManyFindings(b *testing.B) {
+	r := manyFindings()
+	b.ReportAllocs()
+	for b.Loop() {
+		redacted(r)
+	}
+}
+
+// BenchmarkWriteAllManyFindings measures masking plus all five renderings.
+func BenchmarkWriteAllManyFindings(b *testing.B) {
+	r := manyFindings()
 	dir := b.TempDir()
 	b.ReportAllocs()
 	for b.Loop() {

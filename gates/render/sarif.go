@@ -275,12 +275,16 @@ func sarifResultFor(ruleID string, ruleIndex int, f gates.Finding, info ruleInfo
 	return res
 }
 
+// uriEscaper escapes the bytes of a path that a relative URI reference
+// cannot carry as they are.
+var uriEscaper = strings.NewReplacer("%", "%25", " ", "%20", "#", "%23", "?", "%3F")
+
 // artifactFor returns a URI relative to the repository root against
 // %SRCROOT%, or an absolute file URI for an absolute path outside
 // opts.RepoRoot.
 func (o Options) artifactFor(p string) sarifArtifact {
 	p, relative := o.repoPath(p)
-	escaped := strings.NewReplacer("%", "%25", " ", "%20", "#", "%23", "?", "%3F").Replace(p)
+	escaped := uriEscaper.Replace(p)
 	if !relative {
 		return sarifArtifact{URI: "file://" + escaped}
 	}

@@ -40,6 +40,9 @@ var tokenPattern = regexp.MustCompile(`[A-Za-z0-9+/_=\-]{16,}`)
 // with more than two dashes (advisory ids), or with a '/' but no '+' or
 // '=' (paths) are kept.
 func Tokens(s string) string {
+	if !hasTokenRun(s) {
+		return s
+	}
 	return tokenPattern.ReplaceAllStringFunc(s, func(tok string) string {
 		hasLetter := strings.ContainsAny(tok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 		hasDigit := strings.ContainsAny(tok, "0123456789")
@@ -48,6 +51,23 @@ func Tokens(s string) string {
 		}
 		return tok[:4] + strings.Repeat("*", 8)
 	})
+}
+
+// hasTokenRun reports whether s has a run that tokenPattern matches, which
+// is much faster to check than running the regular expression.
+func hasTokenRun(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isAlnum(c) || c == '+' || c == '/' || c == '_' || c == '=' || c == '-' {
+			if run++; run >= 16 {
+				return true
+			}
+			continue
+		}
+		run = 0
+	}
+	return false
 }
 
 // MaskShape masks every place in s that could be the value behind masked,
