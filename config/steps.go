@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
+	"strings"
 	"time"
 )
 
@@ -73,12 +75,33 @@ type TokenStep struct {
 	TokenEnv EnvName `yaml:"token-env"`
 }
 
-// DatabaseStep is a scanner that downloads a vulnerability database.
+// DatabaseStep is a scanner that reads a vulnerability database or a
+// checks bundle at run time.
 type DatabaseStep struct {
 	StepBase `yaml:",inline"`
-	// DBRepository is an OCI repository that mirrors the database, for
-	// air-gapped networks; empty means the tool's default.
+	// DBRepository is where the step reads its database in air-gapped
+	// networks. For trivy-fs and trivy-image it is the OCI repository of
+	// the vulnerability database, and for trivy-config the OCI repository
+	// of the misconfiguration checks bundle. For osv-scanner it is the
+	// http(s) URL of a copy of the OSV database bucket, and for
+	// govulncheck the URL of a Go vulnerability database. Empty means the
+	// copy under images.mirror when a mirror is set, else the tool's
+	// public source, which needs images.allow-runtime-downloads.
 	DBRepository string `yaml:"db-repository"`
+}
+
+func (s *DatabaseStep) check() error {
+	repo := s.DBRepository
+	if repo == "" {
+		return nil
+	}
+	if strings.ContainsAny(repo, " \t\r\n") {
+		return fmt.Errorf("invalid db-repository %q: remove the spaces", repo)
+	}
+	if u, err := url.Parse(repo); err == nil && u.User != nil {
+		return fmt.Errorf("invalid db-repository %q: credentials in the URL would be logged; give the mirror without user information", u.Redacted())
+	}
+	return nil
 }
 
 // PlaywrightStep is the Playwright end-to-end test.

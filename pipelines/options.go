@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"fmt"
+	"maps"
 	"time"
 
 	"dagger.io/dagger"
@@ -19,21 +20,27 @@ import (
 func stepOptions(cfg *config.Config, client *dagger.Client, getenv func(string) string) (steps.Options, error) {
 	s := &cfg.Steps
 	o := steps.Options{
-		Workers:               s.Jest.Workers,
-		VUs:                   s.K6.VUs,
-		Duration:              time.Duration(s.K6.Duration),
-		Browsers:              browsers(s.Playwright.Browsers),
-		TargetURL:             firstNonEmpty(string(s.K6.TargetURL), string(s.Lighthouse.TargetURL), string(s.ZAP.TargetURL)),
-		SonarURL:              string(s.SonarQube.URL),
-		TrivyDBRepository:     s.TrivyFS.DBRepository,
-		Mirror:                cfg.Images.Mirror,
-		ImageOverrides:        imageOverrides(cfg),
-		AllowRuntimeDownloads: cfg.Images.AllowRuntimeDownloads,
-		KubernetesVersion:     cfg.Infrastructure.Kubernetes.KubernetesVersion,
-		Dockerfile:            cfg.Container.Dockerfile,
-		RequireMinimalImage:   cfg.Container.MinimalRuntime,
-		Publish:               cfg.Container.Publish,
-		ImageRepository:       imageRepository(cfg.Container),
+		Workers:   s.Jest.Workers,
+		VUs:       s.K6.VUs,
+		Duration:  time.Duration(s.K6.Duration),
+		Browsers:  browsers(s.Playwright.Browsers),
+		TargetURL: firstNonEmpty(string(s.K6.TargetURL), string(s.Lighthouse.TargetURL), string(s.ZAP.TargetURL)),
+		SonarURL:  string(s.SonarQube.URL),
+		// Each database step reads its own db-repository key.
+		TrivyDBRepository:      s.TrivyFS.DBRepository,
+		TrivyImageDBRepository: s.TrivyImage.DBRepository,
+		TrivyChecksRepository:  s.TrivyConfig.DBRepository,
+		OSVDatabaseURL:         s.OSVScanner.DBRepository,
+		GoVulnDB:               s.Govulncheck.DBRepository,
+		BuildArgs:              maps.Clone(cfg.Container.BuildArgs),
+		Mirror:                 cfg.Images.Mirror,
+		ImageOverrides:         imageOverrides(cfg),
+		AllowRuntimeDownloads:  cfg.Images.AllowRuntimeDownloads,
+		KubernetesVersion:      cfg.Infrastructure.Kubernetes.KubernetesVersion,
+		Dockerfile:             cfg.Container.Dockerfile,
+		RequireMinimalImage:    cfg.Container.MinimalRuntime,
+		Publish:                cfg.Container.Publish,
+		ImageRepository:        imageRepository(cfg.Container),
 	}
 	if s.GoTest.Workers > 0 && o.Workers == 0 {
 		o.Workers = s.GoTest.Workers

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hms-enterprise/hmsci/config"
+	"github.com/hms-enterprise/hmsci/gates/policy"
 	"github.com/hms-enterprise/hmsci/steps"
 )
 
@@ -24,6 +26,40 @@ type PlannedStep struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// PlannedImage is one image or OCI artifact that a run may pull, with the
+// steps that pull it, so an operator can copy every entry to a mirror
+// (for example with `crane copy`) before an air-gapped run.
+type PlannedImage struct {
+	Ref string `json:"ref"`
+	// Pinned is true when Ref names a digest.
+	Pinned bool `json:"pinned"`
+	// Artifact marks an OCI artifact that is not a container image, such
+	// as a Trivy database.
+	Artifact bool `json:"artifact,omitempty"`
+	// BypassesMirror marks a reference that images.mirror does not
+	// rewrite, listed only when a mirror is set: a Dockerfile's base
+	// image, which container.build-args can point at the mirror.
+	BypassesMirror bool `json:"bypassesMirror,omitempty"`
+	// UsedBy says why the run pulls the reference, in plan order.
+	UsedBy []ImageUse `json:"usedBy"`
+}
+
+// ImageUse is one reason to pull an image, such as "postgres service",
+// and the steps that pull it for that reason.
+type ImageUse struct {
+	Purpose string   `json:"purpose"`
+	Steps   []string `json:"steps"`
+}
+
+// PlannedGate is one enabled gate with its threshold as the run's summary
+// states it, such as ">= 85 %" or "<= 0 failing".
+type PlannedGate struct {
+	Name      string `json:"name"`
+	Title     string `json:"title"`
+	Mode      string `json:"mode"`
+	Threshold string `json:"threshold"`
+}
+
 // PlannedPhase is one phase of a Plan.
 type PlannedPhase struct {
 	Name        string        `json:"name"`
@@ -38,9 +74,13 @@ type Plan struct {
 	Source string         `json:"source"`
 	Policy string         `json:"policy"`
 	Phases []PlannedPhase `json:"phases"`
+	// Images lists every image and OCI artifact that the planned steps
+	// may pull, in plan order.
+	Images []PlannedImage `json:"images"`
 	// Gates lists the enabled gates with their mode and threshold.
-	Gates []config.GateSetting `json:"gates"`
-	// Problems are source files that detection could not read.
+	Gates []PlannedGate `json:"gates"`
+	// Problems are source files that detection could not read, and
+	// images that could not be resolved.
 	Problems []string `json:"problems,omitempty"`
 }
 
@@ -53,7 +93,8 @@ func MakePlan(sourceDir string, cfg *config.Config, phaseNames []string) (*Plan,
 	}
 	opts := r.stepOptions()
 	images := steps.NewImages(opts)
-	plan := &Plan{Source: sourceDir, Policy: cfg.Source, Gates: cfg.Gates.EnabledGates(), Problems: r.detection.Problems}
+	plan := &Plan{Source: sourceDir, Policy: cfg.Source, Gates: plannedGates(cfg), Problems: r.detection.Problems}
+	pulls := newPullList(opts.Mirror != "")
 
 	for _, p := range phases {
 		setting := r.phaseSetting(p.Name)
@@ -61,7 +102,7 @@ func MakePlan(sourceDir string, cfg *config.Config, phaseNames []string) (*Plan,
 		for _, s := range r.phaseSteps(p) {
 			spec := s.Spec()
 			ps := PlannedStep{
-				Name: spec.Name, Description: spec.Description, Command: spec.Command,
+				Name: spec.Name, Description: spec.Description, Command: spec.CommandWith(r.detection, opts),
 				Reports: spec.Reports, Gates: spec.Gates,
 			}
 			switch skip, reason := spec.ShouldSkip(r.detection, opts); {
@@ -81,15 +122,68 @@ func MakePlan(sourceDir string, cfg *config.Config, phaseNames []string) (*Plan,
 				img, err := images.ResolveFor(spec, r.detection)
 				if err != nil {
 					ps.Image = "invalid: " + err.Error()
+					plan.Problems = append(plan.Problems, fmt.Sprintf("step %s: %v", spec.Name, err))
 				} else {
 					ps.Image = img
+					pulls.add(spec.Name, steps.Pull{Ref: img, Purpose: "step image"})
+				}
+			}
+			if ps.Runs == "container" {
+				for _, p := range spec.PullsWith(r.detection, opts) {
+					if p.Problem != "" {
+						plan.Problems = append(plan.Problems, fmt.Sprintf("step %s: %s: %s", spec.Name, p.Purpose, p.Problem))
+						continue
+					}
+					pulls.add(spec.Name, p)
 				}
 			}
 			pp.Steps = append(pp.Steps, ps)
 		}
 		plan.Phases = append(plan.Phases, pp)
 	}
+	plan.Images = pulls.list
 	return plan, nil
+}
+
+// pullList collects the planned images, one entry per reference.
+type pullList struct {
+	mirrored bool
+	list     []PlannedImage
+	index    map[string]int
+}
+
+func newPullList(mirrored bool) *pullList {
+	return &pullList{mirrored: mirrored, index: map[string]int{}}
+}
+
+func (l *pullList) add(step string, p steps.Pull) {
+	i, ok := l.index[p.Ref]
+	if !ok {
+		i = len(l.list)
+		l.index[p.Ref] = i
+		l.list = append(l.list, PlannedImage{Ref: p.Ref, Pinned: p.Pinned(), Artifact: p.Artifact,
+			BypassesMirror: l.mirrored && p.Unmirrored})
+	}
+	img := &l.list[i]
+	for j := range img.UsedBy {
+		if img.UsedBy[j].Purpose == p.Purpose {
+			if !slices.Contains(img.UsedBy[j].Steps, step) {
+				img.UsedBy[j].Steps = append(img.UsedBy[j].Steps, step)
+			}
+			return
+		}
+	}
+	img.UsedBy = append(img.UsedBy, ImageUse{Purpose: p.Purpose, Steps: []string{step}})
+}
+
+// plannedGates states each enabled gate's threshold with the same words
+// as the run's summary, by evaluating the policy on no input.
+func plannedGates(cfg *config.Config) []PlannedGate {
+	var out []PlannedGate
+	for _, v := range policy.Evaluate(cfg, policy.Inputs{}) {
+		out = append(out, PlannedGate{Name: v.Gate, Title: v.Title, Mode: string(v.Mode), Threshold: v.Threshold})
+	}
+	return out
 }
 
 // WriteText writes the plan as an indented outline for a terminal.
@@ -130,17 +224,54 @@ func (p *Plan) WriteText(w io.Writer) error {
 			}
 		}
 	}
+	p.writeImages(&b)
 	fmt.Fprintf(&b, "\ngates:\n")
+	nameWidth, modeWidth := 0, 0
 	for _, g := range p.Gates {
-		threshold := "pass/fail check"
-		if g.HasThreshold {
-			threshold = strings.TrimSpace(fmt.Sprintf("%g %s", g.Threshold, g.Unit))
-		}
-		fmt.Fprintf(&b, "  %-26s %-9s %s\n", g.Name, g.Mode, threshold)
+		nameWidth = max(nameWidth, len(g.Name))
+		modeWidth = max(modeWidth, len(g.Mode))
+	}
+	for _, g := range p.Gates {
+		fmt.Fprintf(&b, "  %-*s  %-*s  %s\n", nameWidth, g.Name, modeWidth, g.Mode, g.Threshold)
 	}
 	for _, problem := range p.Problems {
 		fmt.Fprintf(&b, "\nproblem: %s\n", problem)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeImages lists the images to copy into a mirror, flagging each
+// reference that names no digest.
+func (p *Plan) writeImages(b *strings.Builder) {
+	if len(p.Images) == 0 {
+		return
+	}
+	unpinned := 0
+	for _, img := range p.Images {
+		if !img.Pinned {
+			unpinned++
+		}
+	}
+	fmt.Fprintf(b, "\nimages and artifacts a run may pull (%d, %d not pinned by digest):\n", len(p.Images), unpinned)
+	for _, img := range p.Images {
+		var flags []string
+		if !img.Pinned {
+			flags = append(flags, "UNPINNED: no digest")
+		}
+		if img.Artifact {
+			flags = append(flags, "OCI artifact")
+		}
+		if img.BypassesMirror {
+			flags = append(flags, "not under images.mirror: set container.build-args")
+		}
+		line := "  " + img.Ref
+		if len(flags) > 0 {
+			line += "  [" + strings.Join(flags, "; ") + "]"
+		}
+		fmt.Fprintln(b, line)
+		for _, use := range img.UsedBy {
+			fmt.Fprintf(b, "      %s: %s\n", use.Purpose, strings.Join(use.Steps, ", "))
+		}
+	}
 }

@@ -57,6 +57,8 @@ var Playwright = toolStep{
 		Description: "playwright end-to-end tests",
 		ImageKey:    ImagePlaywright,
 		Command:     playwrightArgs(DefaultBrowsers),
+		CommandFor:  func(_ Detection, o Options) []string { return playwrightArgs(o.Browsers) },
+		Pulls:       appPulls,
 		Reports:     []string{"playwright.junit.xml"},
 		Gates:       []string{"e2e-tests"},
 		ToolSource:  "@playwright/test from the project's lockfile; browsers from the matching Playwright image",
@@ -98,9 +100,11 @@ var Axe = toolStep{
 		Phase:       PhaseTesting,
 		Description: "axe accessibility audit",
 		ImageKey:    ImagePlaywright,
-		Command: []string{bin("axe"), "http://app:3000", "--save", "axe.json", "--dir", ReportsPath,
-			"--chrome-path", "CHROMIUM", "--chromedriver-path", bin("chromedriver"),
-			"--chrome-options", "headless,no-sandbox,disable-dev-shm-usage"},
+		Command:     axeArgs("http://app:3000"),
+		CommandFor: func(_ Detection, o Options) []string {
+			return axeArgs(appURL(o))
+		},
+		Pulls:      appPulls,
 		Reports:    []string{"axe.json"},
 		Gates:      []string{"accessibility"},
 		ToolSource: "@axe-core/cli and chromedriver from the project's lockfile; Chromium from the Playwright image",
@@ -120,14 +124,26 @@ var Axe = toolStep{
 			return nil, err
 		}
 		// NOTE: chromedriver's major version must match the image's Chromium.
-		script := strings.Join([]string{bin("axe"), shellQuote(services.AppURL),
-			"--save", "axe.json", "--dir", shellQuote(ReportsPath),
-			"--chrome-path", `"` + playwrightChromium + `"`,
-			"--chromedriver-path", bin("chromedriver"),
-			"--chrome-options", "headless,no-sandbox,disable-dev-shm-usage"}, " ")
-		ctr = shell(ctr, script)
+		args := axeArgs(services.AppURL)
+		for i, a := range args {
+			switch {
+			case a == "CHROMIUM":
+				args[i] = `"` + playwrightChromium + `"`
+			case a == services.AppURL || a == ReportsPath:
+				args[i] = shellQuote(a)
+			}
+		}
+		ctr = shell(ctr, strings.Join(args, " "))
 		return env.output(spec, ctr), nil
 	},
+}
+
+// axeArgs is the axe command line; CHROMIUM stands for the Chromium
+// binary that the shell finds in the Playwright image.
+func axeArgs(target string) []string {
+	return []string{bin("axe"), target, "--save", "axe.json", "--dir", ReportsPath,
+		"--chrome-path", "CHROMIUM", "--chromedriver-path", bin("chromedriver"),
+		"--chrome-options", "headless,no-sandbox,disable-dev-shm-usage"}
 }
 
 // lighthouseVersion is run through npm exec when the project has no
@@ -142,12 +158,12 @@ var Lighthouse = toolStep{
 		Phase:       PhaseTesting,
 		Description: "lighthouse audit",
 		ImageKey:    ImagePlaywright,
-		Command: []string{bin("lighthouse"), "http://app:3000", "--output=json",
-			"--output-path=" + reportPath("lighthouse.json"),
-			"--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage", "--quiet"},
-		Reports:    []string{"lighthouse.json"},
-		Gates:      []string{"lighthouse-performance", "lighthouse-accessibility"},
-		ToolSource: "lighthouse from the project's lockfile (npm exec with runtime downloads); Chromium from the Playwright image",
+		Command:     lighthouseArgs(Detection{Dependencies: map[string]string{"lighthouse": ""}}, "http://app:3000"),
+		CommandFor:  func(d Detection, o Options) []string { return lighthouseArgs(d, appURL(o)) },
+		Pulls:       appPulls,
+		Reports:     []string{"lighthouse.json"},
+		Gates:       []string{"lighthouse-performance", "lighthouse-accessibility"},
+		ToolSource:  "lighthouse from the project's lockfile (npm exec with runtime downloads); Chromium from the Playwright image",
 		Skip: func(d Detection, o Options) (bool, string) {
 			if !d.Node {
 				return true, "no package.json in the source"
@@ -163,16 +179,36 @@ var Lighthouse = toolStep{
 		if err != nil {
 			return nil, err
 		}
-		tool := bin("lighthouse")
-		if !env.Detection.HasDependency("lighthouse") {
-			tool = "npm exec --yes -- lighthouse@" + lighthouseVersion
-		}
-		script := "CHROME_PATH=\"" + playwrightChromium + "\" " + tool + " " + shellQuote(services.AppURL) +
-			" --output=json --output-path=" + shellQuote(reportPath("lighthouse.json")) +
-			" --chrome-flags='--headless=new --no-sandbox --disable-dev-shm-usage' --quiet"
+		script := "CHROME_PATH=\"" + playwrightChromium + "\" " + shellJoin(lighthouseArgs(env.Detection, services.AppURL))
 		ctr = shell(ctr, script)
 		return env.output(spec, ctr), nil
 	},
+}
+
+// lighthouseArgs runs lighthouse from the lockfile, or through npm exec
+// when it is no dependency (the Skip rule allows that only with runtime
+// downloads).
+func lighthouseArgs(d Detection, target string) []string {
+	tool := []string{bin("lighthouse")}
+	if !d.HasDependency("lighthouse") {
+		tool = []string{"npm", "exec", "--yes", "--", "lighthouse@" + lighthouseVersion}
+	}
+	return append(tool, target, "--output=json", "--output-path="+reportPath("lighthouse.json"),
+		"--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage", "--quiet")
+}
+
+// k6Args is the k6 command line; the script is Options.K6Script, else the
+// first detected k6 script.
+func k6Args(d Detection, o Options, target string) []string {
+	script := o.K6Script
+	if script == "" && len(d.K6Scripts) > 0 {
+		script = d.K6Scripts[0]
+	}
+	if script == "" {
+		script = "SCRIPT"
+	}
+	return []string{"k6", "run", "--vus", strconv.Itoa(o.VUs), "--duration", o.Duration.String(),
+		"--summary-export", reportPath("k6-summary.json"), "--env", "BASE_URL=" + target, script}
 }
 
 // K6 load-tests the app with the project's k6 script. The VU count and
@@ -184,11 +220,12 @@ var K6 = toolStep{
 		Phase:       PhaseTesting,
 		Description: "k6 load test",
 		ImageKey:    ImageK6,
-		Command: []string{"k6", "run", "--vus", strconv.Itoa(DefaultVUs), "--duration", DefaultDuration.String(),
-			"--summary-export", reportPath("k6-summary.json"), "--env", "BASE_URL=http://app:3000", "SCRIPT"},
-		Reports:    []string{"k6-summary.json"},
-		Gates:      []string{"response-time", "error-rate", "throughput", "availability"},
-		ToolSource: "the k6 image",
+		Command:     k6Args(Detection{}, Options{}.withDefaults(), "http://app:3000"),
+		CommandFor:  func(d Detection, o Options) []string { return k6Args(d, o, appURL(o)) },
+		Pulls:       appPulls,
+		Reports:     []string{"k6-summary.json"},
+		Gates:       []string{"response-time", "error-rate", "throughput", "availability"},
+		ToolSource:  "the k6 image",
 		Skip: func(d Detection, o Options) (bool, string) {
 			if len(d.K6Scripts) == 0 && o.K6Script == "" {
 				return true, "no k6 script in the source (a .js file importing k6)"
@@ -208,14 +245,8 @@ var K6 = toolStep{
 		if services.App != nil {
 			ctr = ctr.WithServiceBinding(AppHost, services.App)
 		}
-		script := env.Options.K6Script
-		if script == "" {
-			script = env.Detection.K6Scripts[0]
-		}
-		o := env.Options
 		ctr = ctr.WithEnvVariable("K6_NO_USAGE_REPORT", "true")
-		ctr = run(ctr, "k6", "run", "--vus", strconv.Itoa(o.VUs), "--duration", o.Duration.String(),
-			"--summary-export", reportPath("k6-summary.json"), "--env", "BASE_URL="+services.AppURL, script)
+		ctr = run(ctr, k6Args(env.Detection, env.Options, services.AppURL)...)
 		return env.output(spec, ctr), nil
 	},
 }

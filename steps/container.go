@@ -33,7 +33,9 @@ var ImageBuild = toolStep{
 		Phase:       PhaseContainer,
 		Description: "container image build",
 		ImageKey:    "",
-		Command:     []string{"(dagger) Directory.dockerBuild", "--file", "Dockerfile"},
+		Command:     imageBuildArgs(Detection{}, Options{}),
+		CommandFor:  imageBuildArgs,
+		Pulls:       dockerfilePulls,
 		ToolSource:  "the Dagger engine's BuildKit",
 		Skip:        skipUnlessDockerfile,
 	},
@@ -44,6 +46,27 @@ var ImageBuild = toolStep{
 		}
 		return &Output{Container: image, Reports: env.Client.Directory()}, nil
 	},
+}
+
+// imageBuildArgs describes the engine's Dockerfile build as an argv:
+// the Dockerfile, the target stage and each build argument, in the order
+// buildImage passes them.
+func imageBuildArgs(d Detection, o Options) []string {
+	dockerfile := o.Dockerfile
+	if dockerfile == "" && len(d.Dockerfiles) > 0 {
+		dockerfile = d.Dockerfiles[0]
+	}
+	if dockerfile == "" {
+		dockerfile = "Dockerfile"
+	}
+	args := []string{"(dagger) Directory.dockerBuild", "--file", dockerfile}
+	if o.BuildTarget != "" {
+		args = append(args, "--target", o.BuildTarget)
+	}
+	for _, name := range sortedEnv(o.BuildArgs) {
+		args = append(args, "--build-arg", name+"="+o.BuildArgs[name])
+	}
+	return args
 }
 
 // imageCheckScript reads the OCI archive $IMAGE_TAR and the unpacked root
@@ -108,6 +131,7 @@ var ImageCheck = toolStep{
 		Command:     []string{"sh", "-c", "(inspect " + imageTarPath + " and the image root filesystem)"},
 		Reports:     []string{"image-check.json", "image-config.json", "image-manifest.json"},
 		Gates:       []string{"image-non-root", "image-minimal"},
+		Pulls:       builtImagePulls,
 		ToolSource:  "the busybox image",
 		Skip:        skipUnlessDockerfile,
 	},
@@ -145,6 +169,7 @@ var SBOM = toolStep{
 		Command:     []string{"/syft", "scan", "oci-archive:" + imageTarPath, "-o", "cyclonedx-json=" + reportPath("sbom.cdx.json")},
 		Reports:     []string{"sbom.cdx.json"},
 		Gates:       []string{"licenses"},
+		Pulls:       builtImagePulls,
 		ToolSource:  "the syft image",
 		Skip:        skipUnlessDockerfile,
 	},
@@ -157,6 +182,13 @@ var SBOM = toolStep{
 	},
 }
 
+func trivyImageArgs(o Options) []string {
+	args := []string{"trivy", "image", "--input", imageLayoutPath, "--format", "json",
+		"--output", reportPath("trivy-image.json")}
+	args = append(args, trivyCommon(o)...)
+	return append(args, trivyVulnArgs(o, "trivy-image")...)
+}
+
 // TrivyImage scans the built image's OS and language packages, writes the
 // JSON report, and converts it to SARIF with `trivy convert`.
 var TrivyImage = toolStep{
@@ -165,19 +197,27 @@ var TrivyImage = toolStep{
 		Phase:       PhaseContainer,
 		Description: "trivy image vulnerability scan",
 		ImageKey:    ImageTrivy,
-		Command: []string{"trivy", "image", "--input", imageLayoutPath, "--format", "json",
-			"--output", reportPath("trivy-image.json"), "--cache-dir", trivyCachePath},
+		Command:     trivyImageArgs(Options{AllowRuntimeDownloads: true}.withDefaults()),
+		CommandFor:  func(_ Detection, o Options) []string { return trivyImageArgs(o) },
+		Pulls: func(d Detection, o Options) []Pull {
+			return append(builtImagePulls(d, o), trivyPulls(o, "trivy-image", false)...)
+		},
 		Reports:    []string{"trivy-image.json", "trivy-image.sarif"},
 		Gates:      []string{"critical-vulnerabilities"},
-		ToolSource: "the trivy image; DB from the configured repository into the hmsci/trivy-db cache",
-		Skip:       skipUnlessDockerfile,
+		ToolSource: "the trivy image; databases from the configured repository into the hmsci/trivy-db cache",
+		Skip: func(d Detection, o Options) (bool, string) {
+			if skip, reason := skipUnlessDockerfile(d, o); skip {
+				return skip, reason
+			}
+			return skipWithoutTrivyDB("trivy-image", "trivy-image")(d, o)
+		},
 	},
 	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
 		image, err := BuiltImage(env)
 		if err != nil {
 			return nil, fmt.Errorf("step %s: %w", spec.Name, err)
 		}
-		ctr, common, err := env.trivyBase(spec)
+		ctr, err := env.trivyBase(spec)
 		if err != nil {
 			return nil, err
 		}
@@ -185,9 +225,7 @@ var TrivyImage = toolStep{
 		// directory, so the OCI archive is unpacked first.
 		ctr = ctr.WithMountedFile(imageTarPath, image.AsTarball()).
 			WithExec([]string{"sh", "-c", "mkdir -p " + imageLayoutPath + " && tar -xf " + imageTarPath + " -C " + imageLayoutPath})
-		args := append([]string{"trivy", "image", "--input", imageLayoutPath, "--format", "json",
-			"--output", reportPath("trivy-image.json")}, common...)
-		ctr = run(ctr, args...)
+		ctr = run(ctr, trivyImageArgs(env.Options)...)
 		ctr = run(ctr, "trivy", "convert", "--format", "sarif", "--output", reportPath("trivy-image.sarif"), reportPath("trivy-image.json"))
 		return env.output(spec, ctr), nil
 	},
@@ -230,8 +268,11 @@ var ConftestImage = toolStep{
 		ImageKey:    ImageConftest,
 		Command: []string{"conftest", "test", "--policy", "/policies", "--all-namespaces", "--output", "json",
 			"--no-color", "/inputs/image-config.json"},
-		Reports:    []string{"conftest-image.json"},
-		Gates:      []string{"image-policy"},
+		Reports: []string{"conftest-image.json"},
+		Gates:   []string{"image-policy"},
+		Pulls: func(d Detection, o Options) []Pull {
+			return append(builtImagePulls(d, o), imagePull(o, ImageBusybox, "image-check inspection of the built image"))
+		},
 		ToolSource: "the conftest image; rules shipped with hmsci or Options.ImagePolicies",
 		Skip:       skipUnlessDockerfile,
 	},

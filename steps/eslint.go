@@ -27,6 +27,7 @@ var ESLint = toolStep{
 		ImageKey:    ImageNode,
 		Command: []string{bin("eslint"), "--format", sarifFormatter,
 			"--output-file", reportPath("eslint.sarif"), "."},
+		CommandFor: func(d Detection, _ Options) []string { return eslintArgs(d) },
 		Reports:    []string{"eslint.sarif", "eslint.json"},
 		Gates:      []string{"eslint-errors"},
 		ToolSource: "eslint (and " + sarifFormatter + " when present) from the project's lockfile",

@@ -79,6 +79,8 @@ var Kubeconform = toolStep{
 		ImageKey:    ImageKubeconform,
 		Command: []string{"/kubeconform", "-strict", "-summary", "-output", "json", "-kubernetes-version", DefaultKubernetesVersion,
 			"-schema-location", kubeSchemasPath + "/" + kubeSchemaLayout, "DIRS"},
+		CommandFor: kubeconformArgs,
+		Pulls:      renderPulls,
 		Reports:    []string{"kubeconform.json"},
 		Gates:      []string{"kubernetes-schema"},
 		ToolSource: "the kubeconform image; schemas from Options.KubeSchemas or the schema cache",
@@ -98,28 +100,46 @@ var Kubeconform = toolStep{
 		if err != nil {
 			return nil, err
 		}
-		// The image's binary is /kubeconform, outside PATH.
-		args := []string{"/kubeconform", "-strict", "-summary", "-output", "json",
-			"-kubernetes-version", o.KubernetesVersion}
 		if o.KubeSchemas != nil {
 			ctr = ctr.WithMountedDirectory(kubeSchemasPath, o.KubeSchemas)
-			args = append(args, "-schema-location", kubeSchemasPath+"/"+kubeSchemaLayout)
 		} else {
 			ctr = ctr.WithMountedCache(kubeSchemaCache, env.cache(CacheKubeSchemas))
-			args = append(args, "-cache", kubeSchemaCache, "-schema-location", "default")
 		}
-		args = append(args, plainManifestDirs(env.Detection)...)
 		if len(env.Detection.HelmCharts)+len(env.Detection.Kustomizations) > 0 {
 			rendered, err := env.renderedManifests()
 			if err != nil {
 				return nil, fmt.Errorf("step %s: %w", spec.Name, err)
 			}
 			ctr = ctr.WithMountedDirectory(renderedPath, rendered)
-			args = append(args, renderedPath)
 		}
-		ctr = runTo(ctr, reportPath("kubeconform.json"), args...)
+		ctr = runTo(ctr, reportPath("kubeconform.json"), kubeconformArgs(env.Detection, o)...)
 		return env.output(spec, ctr), nil
 	},
+}
+
+// kubeconformArgs returns the kubeconform argv: pinned schemas when given,
+// else the schema cache, then the plain manifest directories and the
+// rendered charts and kustomizations.
+func kubeconformArgs(d Detection, o Options) []string {
+	// The image's binary is /kubeconform, outside PATH.
+	args := []string{"/kubeconform", "-strict", "-summary", "-output", "json",
+		"-kubernetes-version", o.KubernetesVersion}
+	if o.KubeSchemas != nil {
+		args = append(args, "-schema-location", kubeSchemasPath+"/"+kubeSchemaLayout)
+	} else {
+		args = append(args, "-cache", kubeSchemaCache, "-schema-location", "default")
+	}
+	return append(args, manifestArgs(d)...)
+}
+
+// manifestArgs lists the plain manifest directories and, when charts or
+// kustomizations exist, the directory they are rendered into.
+func manifestArgs(d Detection) []string {
+	args := plainManifestDirs(d)
+	if len(d.HelmCharts)+len(d.Kustomizations) > 0 {
+		args = append(args, renderedPath)
+	}
+	return args
 }
 
 // gatekeeperPath is the mount point of the Rego that conftest-k8s generates
@@ -159,6 +179,8 @@ var ConftestK8s = toolStep{
 		ImageKey:    ImageConftest,
 		Command: []string{"conftest", "test", "--policy", "policy", "--all-namespaces", "--output", "json",
 			"--no-color", "DIRS"},
+		CommandFor: conftestK8sArgs,
+		Pulls:      renderPulls,
 		Reports:    []string{"conftest-k8s.json"},
 		Gates:      []string{"kubernetes-policy", "infrastructure-critical"},
 		ToolSource: "the conftest image; Rego from the source",
@@ -173,36 +195,58 @@ var ConftestK8s = toolStep{
 		},
 	},
 	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
-		policyDir := env.Options.KubePolicyDir
-		if policyDir == "" {
-			policyDir = env.Detection.PolicyDir
-		}
 		ctr, err := env.withSource(spec)
 		if err != nil {
 			return nil, err
 		}
-		args := []string{"conftest", "test", "--policy", policyDir}
-		gatekeeper, err := env.gatekeeperDir(policyDir)
+		gatekeeper, err := env.gatekeeperDir(kubePolicyDir(env.Detection, env.Options))
 		if err != nil {
 			return nil, fmt.Errorf("step %s: %w", spec.Name, err)
 		}
 		if gatekeeper != nil {
 			ctr = ctr.WithMountedDirectory(gatekeeperPath, gatekeeper)
-			args = append(args, "--policy", gatekeeperPath)
 		}
-		args = append(args, "--all-namespaces", "--output", "json", "--no-color")
-		args = append(args, plainManifestDirs(env.Detection)...)
 		if len(env.Detection.HelmCharts)+len(env.Detection.Kustomizations) > 0 {
 			rendered, err := env.renderedManifests()
 			if err != nil {
 				return nil, fmt.Errorf("step %s: %w", spec.Name, err)
 			}
 			ctr = ctr.WithMountedDirectory(renderedPath, rendered)
-			args = append(args, renderedPath)
 		}
-		ctr = runTo(ctr, reportPath("conftest-k8s.json"), args...)
+		ctr = runTo(ctr, reportPath("conftest-k8s.json"), conftestK8sArgs(env.Detection, env.Options)...)
 		return env.output(spec, ctr), nil
 	},
+}
+
+// kubePolicyDir is the Rego directory of conftest-k8s: the configured
+// one, else the detected policy/ or policies/.
+func kubePolicyDir(d Detection, o Options) string {
+	if o.KubePolicyDir != "" {
+		return o.KubePolicyDir
+	}
+	return d.PolicyDir
+}
+
+// conftestK8sArgs returns the conftest argv, with the directory of rules
+// converted from Gatekeeper templates when the policy directory has any.
+func conftestK8sArgs(d Detection, o Options) []string {
+	args := []string{"conftest", "test", "--policy", kubePolicyDir(d, o)}
+	if hasGatekeeperPolicies(d, o) {
+		args = append(args, "--policy", gatekeeperPath)
+	}
+	args = append(args, "--all-namespaces", "--output", "json", "--no-color")
+	return append(args, manifestArgs(d)...)
+}
+
+// hasGatekeeperPolicies reports whether the host policy directory holds
+// Gatekeeper templates; an unreadable directory counts as none here, and
+// the builder reports the error.
+func hasGatekeeperPolicies(d Detection, o Options) bool {
+	if d.Root == "" {
+		return false
+	}
+	policies, err := GatekeeperPolicies(filepath.Join(d.Root, filepath.FromSlash(kubePolicyDir(d, o))))
+	return err == nil && len(policies) > 0
 }
 
 func skipUnlessTerraform(d Detection, _ Options) (bool, string) {
@@ -242,29 +286,37 @@ var TFLint = toolStep{
 	},
 }
 
+func trivyConfigArgs(o Options) []string {
+	args := []string{"trivy", "config", "--format", "sarif", "--output", reportPath("trivy-config.sarif")}
+	args = append(args, trivyCommon(o)...)
+	args = append(args, trivyChecksArgs(o)...)
+	return append(args, ".")
+}
+
 // TrivyConfig scans Terraform (and other IaC) for misconfigurations such
-// as unencrypted storage or public buckets, with Trivy's built-in checks.
+// as unencrypted storage or public buckets. The checks come from the
+// configured bundle repository, or from the checks built into the trivy
+// binary when no bundle may be fetched.
 var TrivyConfig = toolStep{
 	spec: Spec{
 		Name:        "trivy-config",
 		Phase:       PhaseInfrastructure,
 		Description: "trivy infrastructure misconfiguration scan",
 		ImageKey:    ImageTrivy,
-		Command: []string{"trivy", "config", "--format", "sarif", "--output", reportPath("trivy-config.sarif"),
-			"--cache-dir", trivyCachePath, "--exit-code", "0", "."},
-		Reports:    []string{"trivy-config.sarif"},
-		Gates:      []string{"terraform-misconfigurations", "infrastructure-critical"},
-		ToolSource: "the trivy image (built-in checks)",
-		Skip:       skipUnlessTerraform,
+		Command:     trivyConfigArgs(Options{AllowRuntimeDownloads: true}.withDefaults()),
+		CommandFor:  func(_ Detection, o Options) []string { return trivyConfigArgs(o) },
+		Pulls:       func(_ Detection, o Options) []Pull { return trivyPulls(o, "trivy-config", true) },
+		Reports:     []string{"trivy-config.sarif"},
+		Gates:       []string{"terraform-misconfigurations", "infrastructure-critical"},
+		ToolSource:  "the trivy image; checks from the configured bundle repository, else built into trivy",
+		Skip:        skipUnlessTerraform,
 	},
 	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
-		ctr, err := env.withSource(spec)
+		ctr, err := env.trivyBase(spec)
 		if err != nil {
 			return nil, err
 		}
-		ctr = ctr.WithMountedCache(trivyCachePath, env.cache(CacheTrivyDB))
-		ctr = run(ctr, "trivy", "config", "--format", "sarif", "--output", reportPath("trivy-config.sarif"),
-			"--cache-dir", trivyCachePath, "--severity", env.Options.TrivySeverities, "--exit-code", "0", ".")
+		ctr = run(ctr, trivyConfigArgs(env.Options)...)
 		return env.output(spec, ctr), nil
 	},
 }

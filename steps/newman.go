@@ -19,8 +19,15 @@ var Newman = toolStep{
 		Phase:       PhaseTesting,
 		Description: "newman API tests against the app with postgres and redis",
 		ImageKey:    ImageNewman,
-		Command: []string{"newman", "run", "COLLECTION", "--env-var", "baseUrl=http://app:3000",
-			"--reporters", "cli,junit", "--reporter-junit-export", reportPath("newman-COLLECTION.junit.xml"), "--color", "off"},
+		Command:     newmanArgs(Detection{}, "COLLECTION", "http://app:3000"),
+		CommandFor: func(d Detection, o Options) []string {
+			if len(d.NewmanCollections) == 0 {
+				return newmanArgs(d, "COLLECTION", appURL(o))
+			}
+			// The step runs this command once per collection.
+			return newmanArgs(d, d.NewmanCollections[0], appURL(o))
+		},
+		Pulls:      newmanPulls,
 		Reports:    []string{"newman-*.junit.xml", "migrations.txt", "migrations.log"},
 		Gates:      []string{"api-tests", "migrations"},
 		ToolSource: "the newman image (junit reporter built in); migrations from the project's scripts",
@@ -54,19 +61,23 @@ var Newman = toolStep{
 		var script strings.Builder
 		script.WriteString("cp /hmsci/migrations/migrations.txt /hmsci/migrations/migrations.log " + ReportsPath + "/\nstatus=0\n")
 		for _, collection := range env.Detection.NewmanCollections {
-			name := strings.TrimSuffix(path.Base(collection), ".postman_collection.json")
-			args := []string{"newman", "run", collection, "--env-var", "baseUrl=" + services.AppURL}
-			if envFile := matchingEnvironment(env.Detection.NewmanEnvironments, collection); envFile != "" {
-				args = append(args, "--environment", envFile)
-			}
-			args = append(args, "--reporters", "cli,junit",
-				"--reporter-junit-export", reportPath("newman-"+name+".junit.xml"), "--color", "off")
-			script.WriteString(shellJoin(args) + " || status=$?\n")
+			script.WriteString(shellJoin(newmanArgs(env.Detection, collection, services.AppURL)) + " || status=$?\n")
 		}
 		script.WriteString("exit $status")
 		ctr = shell(ctr, script.String())
 		return env.output(spec, ctr), nil
 	},
+}
+
+// newmanArgs runs one collection with the environment file next to it.
+func newmanArgs(d Detection, collection, target string) []string {
+	name := strings.TrimSuffix(path.Base(collection), ".postman_collection.json")
+	args := []string{"newman", "run", collection, "--env-var", "baseUrl=" + target}
+	if envFile := matchingEnvironment(d.NewmanEnvironments, collection); envFile != "" {
+		args = append(args, "--environment", envFile)
+	}
+	return append(args, "--reporters", "cli,junit",
+		"--reporter-junit-export", reportPath("newman-"+name+".junit.xml"), "--color", "off")
 }
 
 // matchingEnvironment picks the Postman environment next to a collection,

@@ -13,8 +13,15 @@ const (
 	DefaultDuration          = time.Minute
 	DefaultAppPort           = 3000
 	DefaultKubernetesVersion = "1.31.0"
-	DefaultTrivyDBRepository = "ghcr.io/aquasecurity/trivy-db:2"
-	DefaultTrivySeverities   = "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL"
+	// DefaultTrivyDBRepository, DefaultTrivyJavaDBRepository and
+	// DefaultTrivyChecksRepository are the public GitHub Container
+	// Registry copies of Trivy's vulnerability database, Java index
+	// database and misconfiguration checks bundle (schema versions of
+	// trivy v0.58.1). Trivy's own defaults try mirror.gcr.io first.
+	DefaultTrivyDBRepository     = "ghcr.io/aquasecurity/trivy-db:2"
+	DefaultTrivyJavaDBRepository = "ghcr.io/aquasecurity/trivy-java-db:1"
+	DefaultTrivyChecksRepository = "ghcr.io/aquasecurity/trivy-checks:1"
+	DefaultTrivySeverities       = "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL"
 )
 
 // DefaultBrowsers are the Playwright projects run by default.
@@ -48,14 +55,30 @@ type Options struct {
 	SnykToken *dagger.Secret
 
 	// TrivyDBRepository is the OCI repository of the Trivy vulnerability
-	// database (default ghcr.io/aquasecurity/trivy-db:2); point it at a
-	// mirror in air-gapped networks.
+	// database for trivy-fs, and for trivy-image unless
+	// TrivyImageDBRepository is set. Empty means the copy of
+	// DefaultTrivyDBRepository under Mirror when a mirror is set, else
+	// DefaultTrivyDBRepository with runtime downloads; with neither, the
+	// vulnerability scans are skipped.
 	TrivyDBRepository string
+	// TrivyImageDBRepository is TrivyDBRepository for trivy-image.
+	TrivyImageDBRepository string
+	// TrivyChecksRepository is the OCI repository of Trivy's
+	// misconfiguration checks bundle for trivy-config and trivy-fs. Empty
+	// means the copy under Mirror, else the public bundle with runtime
+	// downloads, else the checks built into the trivy binary.
+	TrivyChecksRepository string
 	// TrivySeverities limits Trivy results (default all severities).
 	TrivySeverities string
 	// OSVOffline makes osv-scanner match against local databases instead of
-	// the osv.dev API, downloading them into the hmsci/osv-db cache volume.
+	// the osv.dev API, downloading them into the hmsci/osv-db cache volume
+	// from osv-scanner's fixed public host (runtime downloads).
 	OSVOffline bool
+	// OSVDatabaseURL is an http(s) copy of the OSV database bucket, laid
+	// out like it (URL/ECOSYSTEM/all.zip). The engine fetches the zip of
+	// each ecosystem that the project's lockfiles use, and osv-scanner
+	// runs offline against them.
+	OSVDatabaseURL string
 	// OSVDatabaseDir is a copy of osv-scanner's database cache
 	// (osv-scanner/ECOSYSTEM/all.zip). It implies OSVOffline and needs no
 	// network at all.
@@ -166,9 +189,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.KubernetesVersion == "" {
 		o.KubernetesVersion = DefaultKubernetesVersion
-	}
-	if o.TrivyDBRepository == "" {
-		o.TrivyDBRepository = DefaultTrivyDBRepository
 	}
 	if o.TrivySeverities == "" {
 		o.TrivySeverities = DefaultTrivySeverities

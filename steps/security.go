@@ -17,6 +17,7 @@ var Semgrep = toolStep{
 		ImageKey:    ImageSemgrep,
 		Command: []string{"semgrep", "scan", "--config", ".semgrep.yml", "--sarif", "--output", reportPath("semgrep.sarif"),
 			"--metrics", "off", "--disable-version-check", "."},
+		CommandFor: semgrepArgs,
 		Reports:    []string{"semgrep.sarif"},
 		Gates:      []string{"sast-findings"},
 		ToolSource: "the semgrep image; rules from the source (or the semgrep registry with runtime downloads)",
@@ -33,10 +34,14 @@ var Semgrep = toolStep{
 			return nil, err
 		}
 		ctr = ctr.WithEnvVariable("SEMGREP_SEND_METRICS", "off")
-		ctr = run(ctr, "semgrep", "scan", "--config", semgrepConfig(env.Detection, env.Options),
-			"--sarif", "--output", reportPath("semgrep.sarif"), "--metrics", "off", "--disable-version-check", ".")
+		ctr = run(ctr, semgrepArgs(env.Detection, env.Options)...)
 		return env.output(spec, ctr), nil
 	},
+}
+
+func semgrepArgs(d Detection, o Options) []string {
+	return []string{"semgrep", "scan", "--config", semgrepConfig(d, o),
+		"--sarif", "--output", reportPath("semgrep.sarif"), "--metrics", "off", "--disable-version-check", "."}
 }
 
 func semgrepConfig(d Detection, o Options) string {
@@ -51,21 +56,33 @@ func semgrepConfig(d Detection, o Options) string {
 	return ""
 }
 
-// trivyCachePath is the Trivy cache (vulnerability DB) inside the image.
+// trivyCachePath is the Trivy cache (databases and checks) inside the image.
 const trivyCachePath = "/root/.cache/trivy"
 
-// trivyBase returns a Trivy container with the DB cache volume and the
-// configured DB repository. Trivy downloads its DB from that repository
-// into the cache when the cached copy is missing or older than a day.
-func (env *Env) trivyBase(spec Spec) (*dagger.Container, []string, error) {
+// trivyBase returns a Trivy container with the cache volume mounted.
+// Trivy downloads a database into the cache when the cached copy is
+// missing or older than its update interval, from the repository that the
+// step's flags name.
+func (env *Env) trivyBase(spec Spec) (*dagger.Container, error) {
 	ctr, err := env.withSource(spec)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	ctr = ctr.WithMountedCache(trivyCachePath, env.cache(CacheTrivyDB))
-	common := []string{"--cache-dir", trivyCachePath, "--db-repository", env.Options.TrivyDBRepository,
-		"--severity", env.Options.TrivySeverities, "--exit-code", "0", "--no-progress"}
-	return ctr, common, nil
+	return ctr.WithMountedCache(trivyCachePath, env.cache(CacheTrivyDB)), nil
+}
+
+// trivyCommon returns the flags that every Trivy scan shares.
+func trivyCommon(o Options) []string {
+	return []string{"--cache-dir", trivyCachePath, "--severity", o.TrivySeverities, "--exit-code", "0", "--no-progress"}
+}
+
+func trivyFSArgs(o Options) []string {
+	args := []string{"trivy", "fs", "--scanners", "vuln,misconfig,license", "--format", "sarif",
+		"--output", reportPath("trivy-fs.sarif")}
+	args = append(args, trivyCommon(o)...)
+	args = append(args, trivyVulnArgs(o, "trivy-fs")...)
+	args = append(args, trivyChecksArgs(o)...)
+	return append(args, ".")
 }
 
 // TrivyFS scans the source for vulnerable dependencies, misconfigurations
@@ -76,20 +93,20 @@ var TrivyFS = toolStep{
 		Phase:       PhaseSecurity,
 		Description: "trivy filesystem scan (vulnerabilities, misconfigurations, licences)",
 		ImageKey:    ImageTrivy,
-		Command: []string{"trivy", "fs", "--scanners", "vuln,misconfig,license", "--format", "sarif",
-			"--output", reportPath("trivy-fs.sarif"), "--cache-dir", trivyCachePath, "--db-repository", DefaultTrivyDBRepository, "."},
-		Reports:    []string{"trivy-fs.sarif"},
-		Gates:      []string{"critical-vulnerabilities", "licenses"},
-		ToolSource: "the trivy image; DB from the configured repository into the hmsci/trivy-db cache",
+		Command:     trivyFSArgs(Options{AllowRuntimeDownloads: true}.withDefaults()),
+		CommandFor:  func(_ Detection, o Options) []string { return trivyFSArgs(o) },
+		Pulls:       func(_ Detection, o Options) []Pull { return trivyPulls(o, "trivy-fs", true) },
+		Reports:     []string{"trivy-fs.sarif"},
+		Gates:       []string{"critical-vulnerabilities", "licenses"},
+		ToolSource:  "the trivy image; databases and checks from the configured repositories into the hmsci/trivy-db cache",
+		Skip:        skipWithoutTrivyDB("trivy-fs", "trivy-fs"),
 	},
 	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
-		ctr, common, err := env.trivyBase(spec)
+		ctr, err := env.trivyBase(spec)
 		if err != nil {
 			return nil, err
 		}
-		args := append([]string{"trivy", "fs", "--scanners", "vuln,misconfig,license", "--format", "sarif",
-			"--output", reportPath("trivy-fs.sarif")}, common...)
-		ctr = run(ctr, append(args, ".")...)
+		ctr = run(ctr, trivyFSArgs(env.Options)...)
 		return env.output(spec, ctr), nil
 	},
 }
@@ -122,25 +139,29 @@ var Gitleaks = toolStep{
 // through OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY.
 const osvCachePath = "/root/.cache/osv-db"
 
-// OSVScanner checks the lockfiles against the OSV database: online through
-// the osv.dev API, offline from databases downloaded into the hmsci/osv-db
-// cache, or offline from a database directory given in the options.
+// OSVScanner checks the lockfiles against the OSV database: offline from a
+// database directory given in the options, offline from a configured copy
+// of the OSV bucket, or, only with runtime downloads, through the osv.dev
+// API or from databases downloaded into the hmsci/osv-db cache.
 // osv-scanner v2.0.2 downloads databases only from its own fixed host, so
-// air-gapped sites copy them in with OSVDatabaseDir.
+// an air-gapped run needs OSVDatabaseDir or OSVDatabaseURL.
 var OSVScanner = toolStep{
 	spec: Spec{
 		Name:        "osv-scanner",
 		Phase:       PhaseSecurity,
 		Description: "osv-scanner dependency vulnerabilities",
 		ImageKey:    ImageOSVScanner,
-		Command: []string{"/osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
-			"--output", reportPath("osv-scanner.sarif"), "."},
-		Reports:    []string{"osv-scanner.sarif"},
-		Gates:      []string{"critical-vulnerabilities"},
-		ToolSource: "the osv-scanner image",
-		Skip: func(d Detection, _ Options) (bool, string) {
+		Command:     osvArgs(Options{AllowRuntimeDownloads: true}),
+		CommandFor:  func(_ Detection, o Options) []string { return osvArgs(o) },
+		Reports:     []string{"osv-scanner.sarif"},
+		Gates:       []string{"critical-vulnerabilities"},
+		ToolSource:  "the osv-scanner image; databases from the configured copy of the OSV bucket",
+		Skip: func(d Detection, o Options) (bool, string) {
 			if d.Lockfile == "" && !d.Go {
 				return true, "no lockfile and no go.mod in the source"
+			}
+			if osvModeFor(o) == osvNotAllowed {
+				return true, "runtime downloads are off and no OSV database copy is configured: set steps.osv-scanner.db-repository to an http(s) copy of the OSV bucket (URL/ECOSYSTEM/all.zip)"
 			}
 			return false, ""
 		},
@@ -151,19 +172,18 @@ var OSVScanner = toolStep{
 			return nil, err
 		}
 		// The image's binary is /osv-scanner, outside PATH.
-		args := []string{"/osv-scanner", "scan", "source", "--recursive", "--format", "sarif",
-			"--output", reportPath("osv-scanner.sarif")}
-		switch {
-		case env.Options.OSVDatabaseDir != nil:
+		switch osvModeFor(env.Options) {
+		case osvDirectory:
 			ctr = ctr.WithMountedDirectory(osvCachePath, env.Options.OSVDatabaseDir).
 				WithEnvVariable("OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY", osvCachePath)
-			args = append(args, "--offline-vulnerabilities")
-		case env.Options.OSVOffline:
+		case osvMirror:
+			ctr = ctr.WithMountedDirectory(osvCachePath, env.osvMirrorDatabases()).
+				WithEnvVariable("OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY", osvCachePath)
+		case osvDownload:
 			ctr = ctr.WithMountedCache(osvCachePath, env.cache(CacheOSVDB)).
 				WithEnvVariable("OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY", osvCachePath)
-			args = append(args, "--offline-vulnerabilities", "--download-offline-databases")
 		}
-		ctr = run(ctr, append(args, ".")...)
+		ctr = run(ctr, osvArgs(env.Options)...)
 		return env.output(spec, ctr), nil
 	},
 }
@@ -175,6 +195,17 @@ const (
 	goVulnDBPath = "/hmsci/vulndb"
 )
 
+func govulncheckArgs(d Detection, o Options) []string {
+	args := []string{"go", "tool", "govulncheck"}
+	if !d.HasGoTool(govulncheckPath) {
+		args = []string{"go", "run", govulncheckPath + "@" + govulncheckVersion}
+	}
+	if db := govulncheckDB(o); db != "" {
+		args = append(args, "-db", db)
+	}
+	return append(args, "-format", "sarif", "./...")
+}
+
 // Govulncheck reports known vulnerabilities that the Go code reaches.
 var Govulncheck = toolStep{
 	spec: Spec{
@@ -183,6 +214,7 @@ var Govulncheck = toolStep{
 		Description: "govulncheck reachable Go vulnerabilities",
 		ImageKey:    ImageGo,
 		Command:     []string{"go", "tool", "govulncheck", "-format", "sarif", "./..."},
+		CommandFor:  govulncheckArgs,
 		Reports:     []string{"govulncheck.sarif"},
 		Gates:       []string{"critical-vulnerabilities"},
 		ToolSource:  "the golang image; govulncheck from a go.mod tool directive (or go run with runtime downloads)",
@@ -193,6 +225,9 @@ var Govulncheck = toolStep{
 			if !d.HasGoTool(govulncheckPath) && !o.AllowRuntimeDownloads {
 				return true, "govulncheck is not a go.mod tool directive and runtime downloads are off: run `go get -tool " + govulncheckPath + "@" + govulncheckVersion + "`"
 			}
+			if govulncheckDB(o) == "" && !o.AllowRuntimeDownloads {
+				return true, "runtime downloads are off and no Go vulnerability database copy is configured: set steps.govulncheck.db-repository to a mirror of vuln.go.dev"
+			}
 			return false, ""
 		},
 	},
@@ -202,19 +237,10 @@ var Govulncheck = toolStep{
 			return nil, err
 		}
 		ctr = env.withGoCaches(ctr)
-		args := []string{"go", "tool", "govulncheck"}
-		if !env.Detection.HasGoTool(govulncheckPath) {
-			args = []string{"go", "run", govulncheckPath + "@" + govulncheckVersion}
-		}
-		switch {
-		case env.Options.GoVulnDBDir != nil:
+		if env.Options.GoVulnDBDir != nil {
 			ctr = ctr.WithMountedDirectory(goVulnDBPath, env.Options.GoVulnDBDir)
-			args = append(args, "-db", "file://"+goVulnDBPath)
-		case env.Options.GoVulnDB != "":
-			args = append(args, "-db", env.Options.GoVulnDB)
 		}
-		args = append(args, "-format", "sarif", "./...")
-		ctr = runTo(ctr, reportPath("govulncheck.sarif"), args...)
+		ctr = runTo(ctr, reportPath("govulncheck.sarif"), govulncheckArgs(env.Detection, env.Options)...)
 		return env.output(spec, ctr), nil
 	},
 }
@@ -231,6 +257,8 @@ var ZAP = toolStep{
 		Description: "zap baseline dynamic scan",
 		ImageKey:    ImageZAP,
 		Command:     []string{"zap-baseline.py", "-t", "http://app:3000", "-J", "zap.json", "-I"},
+		CommandFor:  func(_ Detection, o Options) []string { return zapArgs(appURL(o)) },
+		Pulls:       appPulls,
 		Reports:     []string{"zap.json"},
 		Gates:       []string{"dast-findings"},
 		ToolSource:  "the zaproxy image",
@@ -250,11 +278,15 @@ var ZAP = toolStep{
 		if services.App != nil {
 			ctr = ctr.WithServiceBinding(AppHost, services.App)
 		}
-		ctr = run(ctr, "zap-baseline.py", "-t", services.AppURL, "-J", "zap.json", "-I")
+		ctr = run(ctr, zapArgs(services.AppURL)...)
 		ctr = ctr.WithExec([]string{"cp", zapWorkPath + "/zap.json", reportPath("zap.json")},
 			dagger.ContainerWithExecOpts{Expect: dagger.ReturnTypeAny})
 		return env.output(spec, ctr), nil
 	},
+}
+
+func zapArgs(target string) []string {
+	return []string{"zap-baseline.py", "-t", target, "-J", "zap.json", "-I"}
 }
 
 // LicenseCheck builds a CycloneDX SBOM of the source's dependencies with

@@ -29,6 +29,15 @@ type Services struct {
 	RedisURL    string
 }
 
+// appURL is the address the app-facing steps target: Options.TargetURL,
+// else the app service that AppServices defines.
+func appURL(o Options) string {
+	if o.TargetURL != "" {
+		return o.TargetURL
+	}
+	return fmt.Sprintf("http://%s:%d", AppHost, o.AppPort)
+}
+
 // AppServices defines, once per Env, PostgreSQL and Redis services and the
 // app started from the source: from its Dockerfile when there is one, else
 // with the package.json start script. The test database trusts local
@@ -64,13 +73,12 @@ func (env *Env) buildServices() (*Services, error) {
 		WithExposedPort(6379).
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
 
+	s.AppURL = appURL(env.Options)
 	if env.Options.TargetURL != "" {
-		s.AppURL = env.Options.TargetURL
 		return s, nil
 	}
 
 	port := env.Options.AppPort
-	s.AppURL = fmt.Sprintf("http://%s:%d", AppHost, port)
 
 	app, opts, err := env.appContainer()
 	if err != nil {

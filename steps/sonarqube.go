@@ -15,11 +15,20 @@ var SonarQube = toolStep{
 		Phase:       PhaseQuality,
 		Description: "sonarqube analysis and quality gate",
 		ImageKey:    ImageSonarScanner,
-		Command:     []string{"sonar-scanner", "-Dsonar.qualitygate.wait=true", "-Dsonar.projectKey=KEY"},
-		Reports:     []string{"sonarqube-quality-gate.json"},
-		Gates:       []string{"sonarqube-quality-gate"},
-		Optional:    true,
-		ToolSource:  "the sonar-scanner-cli image, then the curl image for the web API",
+		Command:     sonarScannerArgs("KEY"),
+		CommandFor: func(_ Detection, o Options) []string {
+			if o.SonarProjectKey == "" {
+				return sonarScannerArgs("KEY")
+			}
+			return sonarScannerArgs(o.SonarProjectKey)
+		},
+		Pulls: func(_ Detection, o Options) []Pull {
+			return []Pull{imagePull(o, ImageCurl, "SonarQube web API call")}
+		},
+		Reports:    []string{"sonarqube-quality-gate.json"},
+		Gates:      []string{"sonarqube-quality-gate"},
+		Optional:   true,
+		ToolSource: "the sonar-scanner-cli image, then the curl image for the web API",
 		Skip: func(d Detection, o Options) (bool, string) {
 			switch {
 			case o.SonarURL == "":
@@ -46,11 +55,7 @@ var SonarQube = toolStep{
 			WithEnvVariable("SONAR_USER_HOME", "/opt/sonar-scanner/.sonar").
 			WithEnvVariable("SONAR_HOST_URL", o.SonarURL).
 			WithSecretVariable("SONAR_TOKEN", o.SonarToken)
-		scanner = runTo(scanner, reportPath("sonar-scanner.log"),
-			"sonar-scanner",
-			"-Dsonar.projectKey="+o.SonarProjectKey,
-			"-Dsonar.qualitygate.wait=true",
-			"-Dsonar.working.directory="+ReportsPath+"/.scannerwork")
+		scanner = runTo(scanner, reportPath("sonar-scanner.log"), sonarScannerArgs(o.SonarProjectKey)...)
 
 		curlRef, err := env.Images.Resolve(ImageCurl)
 		if err != nil {
@@ -69,4 +74,9 @@ var SonarQube = toolStep{
 			shellQuote(reportPath("sonarqube-quality-gate.json"))))
 		return env.output(spec, status), nil
 	},
+}
+
+func sonarScannerArgs(projectKey string) []string {
+	return []string{"sonar-scanner", "-Dsonar.projectKey=" + projectKey, "-Dsonar.qualitygate.wait=true",
+		"-Dsonar.working.directory=" + ReportsPath + "/.scannerwork"}
 }

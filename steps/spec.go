@@ -35,8 +35,16 @@ type Spec struct {
 	Description string
 	// ImageKey selects the image in the image table; empty for native steps.
 	ImageKey string
-	// Command is the main argv the step runs, as `ci plan` shows it.
+	// Command is the main argv the step runs with default options, as a
+	// generic description of the step.
 	Command []string
+	// CommandFor returns the main argv that the step's builder runs for a
+	// project and options; nil means Command. The builder and `ci plan`
+	// share it, so the plan shows what a run executes.
+	CommandFor func(d Detection, o Options) []string
+	// Pulls returns the images the step pulls besides its own ImageKey
+	// image: services, helper images, the Dockerfile's base images.
+	Pulls func(d Detection, o Options) []Pull
 	// Reports are the report file names the step writes, relative to its
 	// report directory.
 	Reports []string
@@ -57,6 +65,24 @@ type Spec struct {
 
 // String returns the description, so a Spec reads well in logs.
 func (s Spec) String() string { return s.Description }
+
+// CommandWith returns the argv the step runs for a project and options,
+// with the option defaults applied as NewEnv applies them.
+func (s Spec) CommandWith(d Detection, o Options) []string {
+	if s.CommandFor == nil {
+		return s.Command
+	}
+	return s.CommandFor(d, o.withDefaults())
+}
+
+// PullsWith returns the extra images of the step for a project and
+// options; see Spec.Pulls.
+func (s Spec) PullsWith(d Detection, o Options) []Pull {
+	if s.Pulls == nil {
+		return nil
+	}
+	return s.Pulls(d, o.withDefaults())
+}
 
 // ShouldSkip calls Skip when it is set.
 func (s Spec) ShouldSkip(d Detection, o Options) (bool, string) {

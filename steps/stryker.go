@@ -19,6 +19,7 @@ var Stryker = toolStep{
 		Description: "stryker mutation testing on critical paths",
 		ImageKey:    ImageNode,
 		Command:     strykerArgs([]string{"src/phi/**/*.ts"}, DefaultWorkers),
+		CommandFor:  func(_ Detection, o Options) []string { return strykerArgs(o.CriticalPaths, o.Workers) },
 		Reports:     []string{"stryker.json"},
 		Gates:       []string{"mutation-score"},
 		ToolSource:  "@stryker-mutator/core from the project's lockfile",

@@ -144,10 +144,19 @@ var Publish = toolStep{
 		Description: "publish image to the registry",
 		ImageKey:    ImageCrane,
 		Command:     []string{"crane", "push", imageLayoutPath, "REPOSITORY:VERSION"},
-		Reports:     []string{"image-ref.txt", "image-tags.txt"},
-		Optional:    true,
-		ToolSource:  "crane from its image, run in the busybox image",
-		Skip:        skipUnlessPublish,
+		CommandFor: func(_ Detection, o Options) []string {
+			if o.ImageRepository == "" || o.Version == "" {
+				return []string{"crane", "push", imageLayoutPath, "REPOSITORY:VERSION"}
+			}
+			return []string{"crane", "push", imageLayoutPath, NormalizeRef(o.ImageRepository) + ":" + o.Version}
+		},
+		Pulls: func(d Detection, o Options) []Pull {
+			return append(builtImagePulls(d, o), imagePull(o, ImageBusybox, "shell for crane"))
+		},
+		Reports:    []string{"image-ref.txt", "image-tags.txt"},
+		Optional:   true,
+		ToolSource: "crane from its image, run in the busybox image",
+		Skip:       skipUnlessPublish,
 	},
 	build: func(_ context.Context, env *Env, spec Spec) (*Output, error) {
 		ctr, err := env.published()
@@ -186,6 +195,7 @@ var Sign = toolStep{
 		Command:     []string{"cosign", "sign", "--key", "env://COSIGN_KEY", "--tlog-upload=false", "REF"},
 		Reports:     []string{"cosign-sign.txt"},
 		Gates:       []string{"image-signed"},
+		Pulls:       cosignPulls,
 		Optional:    true,
 		ToolSource:  "cosign from its image, run in the busybox image",
 		Skip: func(d Detection, o Options) (bool, string) {
@@ -232,6 +242,7 @@ var Verify = toolStep{
 		Command:     []string{"cosign", "verify", "--key", "/hmsci/cosign.pub", "--insecure-ignore-tlog=true", "REF"},
 		Reports:     []string{"cosign-verify.json", "cosign-verify-attestation.json", "cosign-verify.txt"},
 		Gates:       []string{"image-signed"},
+		Pulls:       cosignPulls,
 		Optional:    true,
 		ToolSource:  "cosign from its image, run in the busybox image",
 		Skip: func(d Detection, o Options) (bool, string) {
@@ -265,4 +276,14 @@ cosign verify-attestation --key /hmsci/cosign.pub --insecure-ignore-tlog=true --
 		ctr = shell(ctr, script)
 		return env.output(spec, ctr), nil
 	},
+}
+
+// cosignPulls lists what sign and verify pull besides the cosign image:
+// busybox for the shell, and crane with the built image for the push that
+// they sign and verify. Signing also builds the image SBOM with syft.
+func cosignPulls(d Detection, o Options) []Pull {
+	out := []Pull{imagePull(o, ImageBusybox, "shell for cosign")}
+	out = append(out, koToolPulls(o, "crane", ImageCrane)...)
+	out = append(out, imagePull(o, ImageSyft, "image SBOM for the attestation"))
+	return append(out, builtImagePulls(d, o)...)
 }

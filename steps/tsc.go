@@ -21,7 +21,8 @@ var TSC = toolStep{
 		Phase:       PhaseQuality,
 		Description: "typescript type check",
 		ImageKey:    ImageNode,
-		Command:     []string{bin("tsc"), "--noEmit", "--pretty", "false", "-p", "tsconfig.json"},
+		Command:     tscArgs(Detection{}),
+		CommandFor:  func(d Detection, _ Options) []string { return tscArgs(d) },
 		Reports:     []string{"tsc.txt"},
 		Gates:       []string{"typescript-errors"},
 		ToolSource:  "typescript from the project's lockfile",
@@ -32,13 +33,21 @@ var TSC = toolStep{
 		if err != nil {
 			return nil, err
 		}
-		project := env.Detection.TSConfig
-		if project == "" {
-			project = "tsconfig.json"
-		}
-		ctr = runTo(ctr, reportPath("tsc.txt"), bin("tsc"), "--noEmit", "--pretty", "false", "-p", project)
+		ctr = runTo(ctr, reportPath("tsc.txt"), tscArgs(env.Detection)...)
 		return env.output(spec, ctr), nil
 	},
+}
+
+func tscArgs(d Detection) []string {
+	return []string{bin("tsc"), "--noEmit", "--pretty", "false", "-p", tsconfigPath(d)}
+}
+
+// tsconfigPath is the detected tsconfig, else tsconfig.json.
+func tsconfigPath(d Detection) string {
+	if d.TSConfig == "" {
+		return "tsconfig.json"
+	}
+	return d.TSConfig
 }
 
 // tscLine matches one diagnostic of `tsc --pretty false`, such as

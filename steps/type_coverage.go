@@ -10,7 +10,8 @@ var TypeCoverage = toolStep{
 		Phase:       PhaseQuality,
 		Description: "typescript type coverage",
 		ImageKey:    ImageNode,
-		Command:     []string{bin("type-coverage"), "--detail", "--strict", "--json-output", "-p", "tsconfig.json"},
+		Command:     typeCoverageArgs(Detection{}),
+		CommandFor:  func(d Detection, _ Options) []string { return typeCoverageArgs(d) },
 		Reports:     []string{"type-coverage.json"},
 		Gates:       []string{"type-coverage"},
 		ToolSource:  "type-coverage from the project's lockfile",
@@ -26,12 +27,11 @@ var TypeCoverage = toolStep{
 		if err != nil {
 			return nil, err
 		}
-		project := env.Detection.TSConfig
-		if project == "" {
-			project = "tsconfig.json"
-		}
-		ctr = runTo(ctr, reportPath("type-coverage.json"),
-			bin("type-coverage"), "--detail", "--strict", "--json-output", "-p", project)
+		ctr = runTo(ctr, reportPath("type-coverage.json"), typeCoverageArgs(env.Detection)...)
 		return env.output(spec, ctr), nil
 	},
+}
+
+func typeCoverageArgs(d Detection) []string {
+	return []string{bin("type-coverage"), "--detail", "--strict", "--json-output", "-p", tsconfigPath(d)}
 }

@@ -53,6 +53,9 @@ func (o Options) Validate() error {
 			errs = append(errs, errors.New("registry username and password secret must be set together"))
 		}
 	}
+	if u := o.OSVDatabaseURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		errs = append(errs, fmt.Errorf("OSV database URL %q is not an http(s) URL: give the address of a copy of the OSV bucket, such as https://mirror.hospital.example/osv", u))
+	}
 	for key, ref := range o.ImageOverrides {
 		if strings.TrimSpace(ref) == "" || strings.ContainsAny(ref, " \t\n") {
 			errs = append(errs, fmt.Errorf("image override %q is %q: expected an image reference such as registry.example/tool:1.0", key, ref))
