@@ -196,9 +196,9 @@ func checkEnvName(v string) error {
 	return nil
 }
 
-// redactURL hides the password of a URL's userinfo, so that an error
-// about the URL does not print it. Text that does not parse as a URL with
-// a password is returned with anything between "://" and "@" masked.
+// redactURL replaces the password of a URL's userinfo with "***", so that
+// an error about the URL does not print it. Text that does not parse as a
+// URL gets the same treatment for a "user:password@" after "://".
 func redactURL(s string) string {
 	if u, err := url.Parse(s); err == nil && u.User != nil {
 		if _, has := u.User.Password(); has {

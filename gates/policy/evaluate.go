@@ -161,11 +161,13 @@ func Run(p *config.Config, in Inputs, source string) *gates.Result {
 	}
 	// A gate the policy switched off stays visible as not evaluated.
 	r.Verdicts = append(r.Verdicts, disabledVerdicts(p)...)
+
 	order := map[string]int{}
 	for i, name := range config.GateNames() {
 		order[name] = i
 	}
 	slices.SortStableFunc(r.Verdicts, func(a, b gates.Verdict) int { return order[a.Gate] - order[b.Gate] })
+
 	r.Findings = e.findings()
 	r.Notes = append(r.Notes, weakenedGates(p)...)
 	for _, err := range e.sortedReportErrors() {
@@ -430,7 +432,7 @@ func (e *evaluation) notRunSources(spec gateSpec) []SkippedStep {
 // engineCommand is how to run the pipeline under a Dagger engine.
 const engineCommand = "dagger run go run ./ci pipeline"
 
-// nextForMissing says how to obtain the gate's input: run under an engine
+// nextForMissing returns how to obtain the gate's input: run under an engine
 // when its steps could not run without one, else run the steps that
 // would apply.
 func (e *evaluation) nextForMissing(spec gateSpec) string {

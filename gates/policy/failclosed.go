@@ -17,9 +17,9 @@ import (
 // not run at all (no engine, "skipped: ...") leaves them not evaluated.
 const erroredPrefix = "errored: "
 
-// brokenInput is why a gate's input cannot be trusted: a report of the
-// gate's tool that exists but does not parse, or a source step that ran
-// and errored. A gate with a broken input fails closed.
+// brokenInput is the cause that makes a gate's input untrustworthy: a
+// report of the gate's tool that exists but does not parse, or a source
+// step that ran and errored. A gate with a broken input fails closed.
 type brokenInput struct {
 	reason string
 	next   string
@@ -145,8 +145,8 @@ func (e *evaluation) broken(spec gateSpec, m measurement) *brokenInput {
 	return &brokenInput{reason: strings.Join(reasons, "; "), next: strings.Join(slices.Compact(fixes), "; ")}
 }
 
-// parseProblem is the parse error without its "parse FORMAT report PATH"
-// prefix, which the reason already says.
+// parseProblem returns the parse error without its "parse FORMAT report
+// PATH" prefix, which the reason already states.
 func parseProblem(pe *reports.ParseError) string {
 	text := pe.Error()
 	if _, rest, ok := strings.Cut(text, fmt.Sprintf("report %q ", pe.Path)); ok {

@@ -16,8 +16,8 @@ func truncated(path string, format reports.Format) error {
 	return &reports.ParseError{Path: path, Format: format, Line: 3, Column: 17, Err: errors.New("the report is truncated")}
 }
 
-// TestMalformedReportsFailTheirGates is finding 5: every report cut in
-// half made every gate "not evaluated" and `ci gate` exit 0.
+// TestMalformedReportsFailTheirGates: reports cut in half used to leave
+// every gate not evaluated, so `ci gate` exited 0.
 func TestMalformedReportsFailTheirGates(t *testing.T) {
 	in := Inputs{
 		ReportsDir: "bad",
@@ -87,8 +87,8 @@ func TestMalformedReportOfAdvisoryGateIsAdvisoryFailure(t *testing.T) {
 	assert.Contains(t, v.Reason, "steps/gitleaks/gitleaks.sarif")
 }
 
-// TestErroredStepFailsItsGates is finding 1b: phi-scan errored on a
-// missing allowlist, and the PHI gates were "not evaluated".
+// TestErroredStepFailsItsGates: a phi-scan that errored on a missing
+// allowlist used to leave the PHI gates not evaluated.
 func TestErroredStepFailsItsGates(t *testing.T) {
 	in := Inputs{NotRun: []SkippedStep{
 		{Step: "phi-scan", Reason: `errored: scan for PHI: read allowlist "phi-allowlist.yml": no such file or directory`},
@@ -132,8 +132,8 @@ func TestBrokenAnalysisFailsItsGate(t *testing.T) {
 	assert.Equal(t, gates.StatusNotEvaluated, migrations.Status, "a tool that had nothing to measure is no failure")
 }
 
-// TestRunIsDeterministic is finding 23: reasons and notes listed steps in
-// the order in which they finished.
+// TestRunIsDeterministic: reasons and notes used to list steps in the
+// order in which they finished.
 func TestRunIsDeterministic(t *testing.T) {
 	steps := []SkippedStep{
 		{Step: "newman", Reason: "no Dagger engine"},
@@ -158,7 +158,8 @@ func TestRunIsDeterministic(t *testing.T) {
 	assert.Contains(t, first.Notes, "steps jest, newman, playwright, trivy-fs not run: no Dagger engine")
 }
 
-// TestDisabledGateStaysVisible is finding 26.
+// TestDisabledGateStaysVisible: a disabled gate used to vanish from every
+// rendering.
 func TestDisabledGateStaysVisible(t *testing.T) {
 	p := config.Default()
 	p.Source = "weak.yaml"
@@ -191,7 +192,7 @@ func TestDisabledGateStaysVisible(t *testing.T) {
 	assert.Empty(t, weakenedGates(config.Default()))
 }
 
-// TestVerdictReportsArePaths is finding 24: reports held descriptions
+// TestVerdictReportsArePaths: verdict reports used to hold descriptions
 // and comma-joined lists.
 func TestVerdictReportsArePaths(t *testing.T) {
 	in := Inputs{Analyses: []Analysis{
@@ -205,8 +206,8 @@ func TestVerdictReportsArePaths(t *testing.T) {
 	assert.Equal(t, []string{"deploy/k8s/a.yaml", "deploy/k8s/b.yaml", "deploy/terraform"}, verdictOf(t, verdicts, "infrastructure-critical").Reports)
 }
 
-// TestLighthouseScoreUnits is finding 24: `ci plan` showed "90 %" for a
-// Lighthouse score, which is no percentage.
+// TestLighthouseScoreUnits: a Lighthouse score (0 to 100) is no
+// percentage.
 func TestLighthouseScoreUnits(t *testing.T) {
 	perf := 72.0
 	in := Inputs{Reports: []*reports.Report{{Path: "lh/report.json", Format: reports.FormatLighthouse, Lighthouse: &reports.Lighthouse{URL: "http://127.0.0.1:3000/", Performance: &perf}}}}
