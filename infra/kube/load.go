@@ -186,7 +186,7 @@ func (m *Manifests) loadFile(root, file string, named bool) error {
 		return fmt.Errorf("read manifest %q: %w", rel, err)
 	}
 	err = m.loadData(rel, data)
-	if err != nil && !named && strings.EqualFold(filepath.Ext(file), ".json") {
+	if err != nil && !named && strings.EqualFold(filepath.Ext(file), ".json") && !errors.Is(err, errInvalidManifest) {
 		// A directory walk also meets JSON files that are not manifests,
 		// such as tsconfig.json with comments.
 		m.Skipped = append(m.Skipped, Skipped{Path: rel, Reason: "not valid JSON or YAML, so not a manifest"})
@@ -195,28 +195,112 @@ func (m *Manifests) loadFile(root, file string, named bool) error {
 	return err
 }
 
-// loadData adds the objects of one file's contents.
+// loadData adds the objects of one file's contents. Each YAML document is
+// parsed on its own, so an invalid document does not hide the documents
+// after it.
 func (m *Manifests) loadData(rel string, data []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for doc := 1; ; doc++ {
+	var errs *multierror.Error
+	for i, chunk := range splitDocuments(data) {
+		doc := i + 1
 		var node yaml.Node
-		err := dec.Decode(&node)
+		err := yaml.NewDecoder(bytes.NewReader(chunk.data)).Decode(&node)
 		if errors.Is(err, io.EOF) {
-			return nil
+			continue
 		}
 		if err != nil {
 			if bytes.Contains(data, []byte("{{")) {
 				m.Skipped = append(m.Skipped, Skipped{Path: rel, Document: doc, Reason: "unrendered Helm or Go template: render it with `helm template` or `kustomize build` and check the output"})
 				return nil
 			}
-			return parseError(rel, doc, err)
+			errs = multierror.Append(errs, parseError(rel, doc, chunk.line-1, err))
+			continue
+		}
+		shiftLines(&node, chunk.line-1)
+		for _, e := range validateDocument(rel, doc, &node) {
+			errs = multierror.Append(errs, e)
 		}
 		m.addDocument(rel, doc, &node)
 	}
+	return errs.ErrorOrNil()
 }
 
-// parseError turns a yaml.v3 error into one naming file, line and document.
-func parseError(rel string, doc int, err error) error {
+// document is one YAML document of a file and the 1-based line it starts
+// on.
+type document struct {
+	data []byte
+	line int
+}
+
+// splitDocuments splits a YAML stream at its document markers: a line
+// that starts with "---" followed by a space or its end. YAML forbids that
+// line inside any scalar, so the split never cuts a value. The marker line
+// stays with the document it opens, because it may carry content such as
+// "--- {a: 1}". Text before the first marker is a document only when it
+// has more than comments and blank lines.
+func splitDocuments(data []byte) []document {
+	var docs []document
+	start, startLine := 0, 1
+	line := 1
+	for off := 0; off < len(data); {
+		end := bytes.IndexByte(data[off:], '\n')
+		next := len(data)
+		if end >= 0 {
+			next = off + end + 1
+		}
+		if isDocumentMarker(data[off:next]) && off > start {
+			if len(docs) > 0 || hasContent(data[start:off]) {
+				docs = append(docs, document{data: data[start:off], line: startLine})
+			}
+			start, startLine = off, line
+		}
+		line++
+		off = next
+	}
+	if len(docs) == 0 || start < len(data) {
+		docs = append(docs, document{data: data[start:], line: startLine})
+	}
+	return docs
+}
+
+func isDocumentMarker(line []byte) bool {
+	if !bytes.HasPrefix(line, []byte("---")) {
+		return false
+	}
+	rest := line[3:]
+	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r'
+}
+
+// hasContent reports whether text has a line that is neither blank nor a
+// comment.
+func hasContent(text []byte) bool {
+	for _, line := range bytes.Split(text, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 && line[0] != '#' && line[0] != '%' {
+			return true
+		}
+	}
+	return false
+}
+
+// shiftLines adds offset to the line of every node of a document parsed
+// on its own, so lines count from the start of the file.
+func shiftLines(n *yaml.Node, offset int) {
+	if offset == 0 || n == nil {
+		return
+	}
+	n.Line += offset
+	for _, c := range n.Content {
+		shiftLines(c, offset)
+	}
+}
+
+// parseError turns a yaml.v3 error into one naming file, line and
+// document; offset is the number of lines before the document.
+//
+// NOTE: yaml.v3 (v3.0.1) syntax errors carry a line but no column, and the
+// package exposes no position, so these errors name no column. Duplicate
+// keys and wrong types, which validateDocument finds, carry one.
+func parseError(rel string, doc, offset int, err error) error {
 	msg := err.Error()
 	if match := yamlLine.FindStringSubmatch(msg); match != nil {
 		line, _ := strconv.Atoi(match[1])
@@ -227,7 +311,7 @@ func parseError(rel string, doc int, err error) error {
 		if strings.HasPrefix(msg[len(match[0]):], "did not find expected") {
 			line++
 		}
-		return fmt.Errorf("%s:%d: document %d: invalid YAML: %s: %w", rel, line, doc, strings.TrimPrefix(msg, match[0]), errInvalidYAML)
+		return fmt.Errorf("%s:%d: document %d: invalid YAML: %s: %w", rel, line+offset, doc, strings.TrimPrefix(msg, match[0]), errInvalidYAML)
 	}
 	return fmt.Errorf("%s: document %d: invalid YAML: %s: %w", rel, doc, strings.TrimPrefix(msg, "yaml: "), errInvalidYAML)
 }
