@@ -117,3 +117,17 @@ func BenchmarkMaskText(b *testing.B) {
 		}
 	}
 }
+
+// FuzzMaskText checks that masking never panics and replaces bytes one for
+// one, so masked text keeps its layout.
+func FuzzMaskText(f *testing.F) {
+	for _, seed := range []string{"", "SSN 212-67-4321", "a/212-67-4321_b", "MSH|^~\\&|", "email: a@b.org", "(617) 732-3981 x12", "\xff\xfe1EG4TE5MK72"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := MaskText(s)
+		if len(got) != len(s) {
+			t.Fatalf("MaskText(%q) = %q: length changed", s, got)
+		}
+	})
+}

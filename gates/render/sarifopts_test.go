@@ -21,6 +21,7 @@ func repoResult() *gates.Result {
 		{Tool: "hmsci-kube", RuleID: "kube/pss-privileged", Severity: gates.SeverityHigh, Message: "container app is privileged", Path: "./deploy/k8s/app.yaml", Line: 9},
 		{Tool: "hmsci-terraform", RuleID: "tf/s3-public-acl", Severity: gates.SeverityCritical, Message: "bucket phi has a public ACL", Path: "deploy/terraform/main.tf", Line: 3},
 		{Tool: "semgrep", RuleID: "custom.rule", Severity: gates.SeverityMedium, Message: "Hard-coded credential. Move it to a secret store", Path: "/home/runner/work/mono/mono/examples/hms-app/src/a.ts", Line: 2},
+		{Tool: "hmsci-hipaa", RuleID: "hipaa/route-public", Severity: gates.SeverityHigh, Message: "route GET /x is declared public", Path: "src/patients/handlers.ts", Line: 143},
 		{Tool: "ESLint", RuleID: "no-unused-vars", Severity: gates.SeverityMedium, Message: "'x' is unused", Path: "/tmp/elsewhere/b.ts", Line: 2},
 	}}
 }
@@ -89,6 +90,10 @@ func TestSARIFRuleMetadata(t *testing.T) {
 	semgrepRule := runs["semgrep"].Tool.Driver.Rules[0]
 	assert.Equal(t, "Hard-coded credential", semgrepRule.ShortDescription.Text, "third-party rules take the first sentence of the message")
 	assert.Contains(t, semgrepRule.FullDescription.Text, "sast-findings")
+
+	hipaaRule := runs["hmsci-hipaa"].Tool.Driver.Rules[0]
+	assert.Equal(t, "Route declared public on a protected path", hipaaRule.ShortDescription.Text)
+	assert.Contains(t, hipaaRule.Help.Text, "public-paths")
 
 	eslintRule := runs["ESLint"].Tool.Driver.Rules[0]
 	assert.Equal(t, []string{"quality"}, eslintRule.Properties.Tags)

@@ -71,6 +71,26 @@ func buildRuleCatalog() map[string]ruleInfo {
 			security:    true,
 		}
 	}
+	// The route rules of compliance/hipaa, by id: that package depends on
+	// the policy and config packages, which renderers need not load.
+	for _, r := range []struct{ id, title, description, help string }{
+		{"hipaa/route-without-authorization", "Route without authorization",
+			"An HTTP route has no authorization middleware and no permission field, and its path is not a public path. HIPAA safeguard: 164.312(a)(1) access control.",
+			"Add an authorization middleware or a permission to the route, so that only permitted roles reach the handler."},
+		{"hipaa/route-public", "Route declared public on a protected path",
+			"An HTTP route is declared public, but its path is not one of the policy's public paths. HIPAA safeguard: 164.312(a)(1) access control.",
+			"Require a permission on the route, or add the path to hipaa public-paths if it serves no protected data."},
+		{"hipaa/route-without-audit", "Patient-data route without an audit call",
+			"The handler of an HTTP route that serves patient data never calls an audit function, or is not in the scanned sources. HIPAA safeguard: 164.312(b) audit controls.",
+			"Call one of the policy's audit functions in the handler, so that every read and write of patient data is recorded."},
+	} {
+		catalog[r.id] = ruleInfo{
+			title:       r.title,
+			description: r.description + " The HIPAA analysis reads these results for its access-control and audit safeguards, and critical results count toward the hipaa-critical gate.",
+			help:        r.help,
+			security:    true,
+		}
+	}
 	for id, d := range fhir.RuleDescriptions {
 		catalog[id] = ruleInfo{
 			title:       strings.TrimSuffix(d, "."),
