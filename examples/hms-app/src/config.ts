@@ -23,7 +23,8 @@ function required(name: string, value: string | undefined): string {
   return value;
 }
 
-function parsePort(value: string): number {
+/** Parses a TCP port number from 1 to 65535. */
+export function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
     throw new Error(`invalid PORT "${value}": expected a whole number from 1 to 65535`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createApp } from './app';
+import { parsePort } from './config';
 import { MemoryAuditStore } from './audit/audit';
 import { isRole, type Role } from './auth/rbac';
 import { MemorySessionStore } from './auth/sessions';
@@ -47,14 +48,16 @@ async function main(): Promise<void> {
   const patients = new MemoryPatientRepository(now);
   const observations = new MemoryObservationRepository(now);
   const sessions = new MemorySessionStore();
+
   for (const session of parseDevSessions(process.env['HMS_DEV_SESSIONS'] ?? '')) {
     await sessions.put(session.token, { userId: session.userId, role: session.role }, DEV_SESSION_SECONDS);
   }
+
   const seedPath = process.env['HMS_SEED_BUNDLE'];
   if (seedPath !== undefined) {
     // eslint-disable-next-line security/detect-non-literal-fs-filename -- the path is set by the developer starting the server
     const bundle = JSON.parse(readFileSync(seedPath, 'utf8')) as SeedBundle;
-    for (const { resource } of bundle.entry ?? []) {
+    for (const [index, { resource }] of (bundle.entry ?? []).entries()) {
       if (validatePatient(resource).length === 0) {
         const patient: Patient = asPatient(resource);
         await patients.create({ ...patient, id: patient.id ?? randomUUID() });
@@ -62,15 +65,16 @@ async function main(): Promise<void> {
         const observation: Observation = asObservation(resource);
         await observations.create({ ...observation, id: observation.id ?? randomUUID() });
       } else {
-        throw new Error(`invalid seed resource in ${seedPath}: expected a valid Patient or Observation`);
+        throw new Error(`invalid seed resource at entry ${index} of ${seedPath}: expected a valid Patient or Observation`);
       }
     }
   }
+
   const app = createApp(
     { patients, observations, auditStore: new MemoryAuditStore(), sessions, logger, now, newId: randomUUID },
     { staticFiles: loadStaticFiles(process.env['PUBLIC_DIR'] ?? 'public') },
   );
-  const port = Number(process.env['PORT'] ?? '8080');
+  const port = parsePort(process.env['PORT'] ?? '8080');
   const host = process.env['HOST'] ?? '127.0.0.1';
   createServer((req, res) => void app(req, res)).listen(port, host, () => {
     logger.info('development server started', { host, port });
