@@ -131,8 +131,24 @@ func (e *evaluation) broken(spec gateSpec, m measurement) *brokenInput {
 		}
 	}
 
+	explained := func(stepReason string) bool {
+		// The pipeline marks a step whose report does not parse as
+		// errored, quoting the parse error: name the report once.
+		for _, pe := range malformed {
+			if strings.Contains(stepReason, pe.Path) {
+				return true
+			}
+		}
+		joined := strings.Join(reasons, "; ")
+		for _, err := range e.in.ReportErrors {
+			if text := err.Error(); text != "" && strings.Contains(joined, text) && strings.Contains(stepReason, text) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, s := range e.sortedNotRun() {
-		if !slices.Contains(spec.steps, s.Step) || !strings.HasPrefix(s.Reason, erroredPrefix) {
+		if !slices.Contains(spec.steps, s.Step) || !strings.HasPrefix(s.Reason, erroredPrefix) || explained(s.Reason) {
 			continue
 		}
 		reasons = append(reasons, fmt.Sprintf("step %s errored: %s", s.Step, strings.TrimPrefix(s.Reason, erroredPrefix)))

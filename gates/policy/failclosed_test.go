@@ -227,3 +227,25 @@ func TestLighthouseScoreUnits(t *testing.T) {
 		assert.Equal(t, tt.want, ThresholdText(s), tt.gate)
 	}
 }
+
+func TestErroredStepWithMalformedReportNamedOnce(t *testing.T) {
+	in := Inputs{
+		ReportErrors: []error{truncated("out/steps/gitleaks/gitleaks.sarif", reports.FormatSARIF)},
+		NotRun: []SkippedStep{{Step: "gitleaks", Reason: `errored: 1 report(s) could not be parsed, first: parse sarif report "out/steps/gitleaks/gitleaks.sarif" line 3 column 17: the report is truncated`}},
+	}
+	v := verdictOf(t, Evaluate(config.Default(), in), "secrets")
+	assert.Equal(t, gates.StatusFailed, v.Status)
+	assert.Equal(t, "report out/steps/gitleaks/gitleaks.sarif is malformed: line 3 column 17: the report is truncated", v.Reason)
+}
+
+func TestErroredStepWithBrokenAnalysisNamedOnce(t *testing.T) {
+	parseErr := errors.New(`parse tsc report "steps/tsc/tsc.txt" line 4: unexpected text`)
+	in := Inputs{
+		ReportErrors: []error{parseErr},
+		Analyses:     []Analysis{{Tool: ToolTSC, Unmeasured: map[string]string{"typescript-errors": parseErr.Error()}}},
+		NotRun:       []SkippedStep{{Step: ToolTSC, Reason: "errored: 1 report(s) could not be parsed, first: " + parseErr.Error()}},
+	}
+	v := verdictOf(t, Evaluate(config.Default(), in), "typescript-errors")
+	assert.Equal(t, gates.StatusFailed, v.Status)
+	assert.Equal(t, parseErr.Error(), v.Reason)
+}
