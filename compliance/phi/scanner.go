@@ -35,7 +35,8 @@ type Options struct {
 	// MaskFunctions names the functions whose arguments count as masked in
 	// logging calls; nil means DefaultMaskFunctions.
 	MaskFunctions []string
-	// AllowlistPath is a YAML file of accepted paths and fingerprints.
+	// AllowlistPath is a YAML file of accepted paths, fingerprints and value
+	// patterns.
 	AllowlistPath string
 	// BaselinePath is a JSON file of fingerprints accepted as existing.
 	BaselinePath string
@@ -436,8 +437,8 @@ func (sc *scanner) findings(p string, data []byte) []gates.Finding {
 }
 
 // allowlisted suppresses f when an allowlist entry accepts it. p is the
-// unmasked path, which entries' globs match, and value the unmasked
-// detected value, which only an entry's pattern sees.
+// unmasked path, which entries' globs match, and value is the unmasked
+// detected value, which only an entry's pattern is matched against.
 func (sc *scanner) allowlisted(f *gates.Finding, p, value string) {
 	if f.Suppressed || sc.allow == nil {
 		return

@@ -232,8 +232,9 @@ type document struct {
 }
 
 // splitDocuments splits a YAML stream at its document markers: a line
-// that starts with "---" followed by a space or its end. YAML forbids that
-// line inside any scalar, so the split never cuts a value. The marker line
+// that starts with "---" followed by a space or its end. In YAML 1.2 such
+// a line always ends the document and cannot continue a scalar, so the
+// split never cuts a value. The marker line
 // stays with the document it opens, because it may carry content such as
 // "--- {a: 1}". Text before the first marker is a document only when it
 // has more than comments and blank lines.

@@ -107,6 +107,7 @@ func checkType(rel string, doc int, key, value *yaml.Node) error {
 	if value == nil || isNull(value) {
 		return nil
 	}
+
 	var wantTag, wantText string
 	switch want {
 	case typeBool:
@@ -117,14 +118,16 @@ func checkType(rel string, doc int, key, value *yaml.Node) error {
 	if value.Kind == yaml.ScalarNode && value.Tag == wantTag {
 		return nil
 	}
+
 	got := "a " + kindName(value)
 	if value.Kind == yaml.ScalarNode {
-		shown := value.Value
-		if len(shown) > maxShownValue {
-			shown = shown[:maxShownValue] + "..."
+		text := value.Value
+		if len(text) > maxShownValue {
+			text = text[:maxShownValue] + "..."
 		}
-		got = fmt.Sprintf("%s %q", tagName(value.Tag), shown)
+		got = fmt.Sprintf("%s %q", tagName(value.Tag), text)
 	}
+
 	hint := "write it without quotes"
 	switch {
 	case value.Kind != yaml.ScalarNode:
