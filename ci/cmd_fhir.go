@@ -45,8 +45,8 @@ func init() {
 		usage:   "[--format json|sarif|text] [--policy hmsci.yaml] [--allow-extension PREFIX]... [--allow-example-urls] [--strict-identifiers] PATH...",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&f.format, "format", "text", "output format: json (OperationOutcome per file), sarif or text")
-			fs.StringVar(&f.policy, "policy", "hmsci.yaml", "policy file whose fhir: section selects files in directories and sets binding strictness; defaults apply if it does not exist")
-			fs.Var(&f.allowExtensions, "allow-extension", "URL prefix of extensions to accept although FHIR R4 core does not define them, such as http://hl7.org/fhir/us/core/StructureDefinition/ (repeatable)")
+			fs.StringVar(&f.policy, "policy", "hmsci.yaml", "policy file whose fhir: section selects files in directories and sets binding strictness; its globs are relative to its directory; defaults apply if the default file does not exist")
+			fs.Var(&f.allowExtensions, "allow-extension", "URL prefix of extensions to accept although FHIR R4 core does not define them, such as http://hl7.org/fhir/us/core/StructureDefinition/, in addition to fhir.allowed-extensions (repeatable)")
 			fs.BoolVar(&f.allowExampleURLs, "allow-example-urls", false, "accept url values in example domains such as example.org, for example data")
 			fs.BoolVar(&f.strictIdentifiers, "strict-identifiers", false, "report an NPI, SSN or MBI identifier that fails its check as an error instead of a warning")
 		},
@@ -83,9 +83,20 @@ func runFHIRValidate(ctx context.Context, env *environment, f fhirFlags, args []
 		return fail(err)
 	}
 	opts := fhirOptions(cfg.FHIR)
-	opts.AllowedExtensions = f.allowExtensions
-	opts.AllowExampleURLs = f.allowExampleURLs
-	opts.StrictIdentifiers = f.strictIdentifiers
+	// The flags add to the policy: they can allow more, never less.
+	opts.AllowedExtensions = append(opts.AllowedExtensions, f.allowExtensions...)
+	opts.AllowExampleURLs = opts.AllowExampleURLs || f.allowExampleURLs
+	opts.StrictIdentifiers = opts.StrictIdentifiers || f.strictIdentifiers
+	// The policy's globs are relative to the directory of the policy file,
+	// as in the pipeline, which matches them against the source root where
+	// hmsci.yaml lives. Without a policy file they are relative to the
+	// working directory.
+	opts.Base = "."
+	baseName := "the working directory"
+	if info, err := os.Stat(f.policy); err == nil && !info.IsDir() {
+		opts.Base = filepath.Dir(f.policy)
+		baseName = fmt.Sprintf("%q, the directory of %s", opts.Base, f.policy)
+	}
 
 	total := &fhir.Report{Root: args[0], Blocking: map[string]bool{}}
 	for _, root := range args {
@@ -98,7 +109,8 @@ func runFHIRValidate(ctx context.Context, env *environment, f fhirFlags, args []
 			return fail(err)
 		}
 		if info.IsDir() && len(rep.Outcomes) == 0 {
-			fmt.Fprintf(env.stderr, "ci fhir validate: no file under %q matches fhir.include %q of %s\n", root, opts.Include, cfg.Source)
+			fmt.Fprintf(env.stderr, "ci fhir validate: no file under %q matches fhir.include %q of %s; the globs are matched against paths relative to %s\n",
+				root, includeGlobs(opts), cfg.Source, baseName)
 		}
 		// Name each file by the path the user gave, so that the report
 		// points at it from the working directory.
@@ -117,6 +129,11 @@ func runFHIRValidate(ctx context.Context, env *environment, f fhirFlags, args []
 			}
 		}
 	}
+	if len(total.Outcomes) == 0 {
+		// A green result for no input would hide a wrong path or glob, so
+		// an empty selection is a usage error, not a pass.
+		return fail(errors.New("no FHIR resource was selected, so nothing was checked: name the files themselves, or change fhir.include in the policy"))
+	}
 	sort.SliceStable(total.Outcomes, func(i, j int) bool { return total.Outcomes[i].File < total.Outcomes[j].File })
 	if err := write(total, env.stdout); err != nil {
 		return fail(err)
@@ -127,9 +144,23 @@ func runFHIRValidate(ctx context.Context, env *environment, f fhirFlags, args []
 	return nil
 }
 
+// includeGlobs returns the include globs that select files in a
+// directory, with the validator's own default when the policy sets none.
+func includeGlobs(opts fhir.Options) []string {
+	if len(opts.Include) == 0 {
+		return []string{"**/*.json", "**/*.ndjson"}
+	}
+	return opts.Include
+}
+
 // fhirOptions maps the fhir: section of the policy to validator options.
 func fhirOptions(c config.FHIR) fhir.Options {
-	opts := fhir.Options{ExtensibleAsError: c.ExtensibleBindings == "error"}
+	opts := fhir.Options{
+		ExtensibleAsError: c.ExtensibleBindings == "error",
+		AllowedExtensions: append([]string(nil), c.AllowedExtensions...),
+		AllowExampleURLs:  c.AllowExampleURLs,
+		StrictIdentifiers: c.StrictIdentifiers,
+	}
 	for _, g := range c.Include {
 		opts.Include = append(opts.Include, string(g))
 	}

@@ -39,13 +39,13 @@ func TestFHIRValidateExitCodes(t *testing.T) {
 
 	stdout, stderr, code := runFHIRCommand(t, "--policy", noPolicy, filepath.Join(root, "fhir", "good.json"))
 	assert.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "1 files, 1 resources: 1 conformant (100.0 %)")
+	assert.Contains(t, stdout, "1 file with 1 resource: 1 of 1 file conformant (100.0 %)")
 
 	stdout, stderr, code = runFHIRCommand(t, "--policy", noPolicy, root)
 	assert.Equal(t, 1, code, stderr)
 	assert.Contains(t, stdout, "fhir/bad.json:")
 	assert.Contains(t, stdout, "[fhir/binding] Patient.gender:")
-	assert.Contains(t, stdout, "2 files, 2 resources: 1 conformant (50.0 %)")
+	assert.Contains(t, stdout, "2 files with 2 resources: 1 of 2 files conformant (50.0 %)")
 }
 
 func TestFHIRValidateFormats(t *testing.T) {
@@ -77,12 +77,83 @@ func TestFHIRValidatePolicyGlobs(t *testing.T) {
 	require.NoError(t, os.WriteFile(policy, []byte("fhir:\n  include: ['**/good.json']\n"), 0o644))
 	stdout, stderr, code := runFHIRCommand(t, "--policy", policy, root)
 	assert.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "1 files, 1 resources")
+	assert.Contains(t, stdout, "1 file with 1 resource")
 
 	require.NoError(t, os.WriteFile(policy, []byte("fhir:\n  include: ['**/*.xml']\n"), 0o644))
-	_, stderr, code = runFHIRCommand(t, "--policy", policy, root)
-	assert.Equal(t, 0, code)
+	stdout, stderr, code = runFHIRCommand(t, "--policy", policy, root)
+	assert.Equal(t, 2, code, "a run that checked nothing must not pass")
 	assert.Contains(t, stderr, "no file under")
+	assert.Contains(t, stderr, "nothing was checked")
+	assert.NotContains(t, stdout, "100.0 %")
+}
+
+// writeFHIRApp lays out a project as the example app does: hmsci.yaml at
+// the top, FHIR fixtures two levels down, and a JSON file the globs leave
+// out.
+func writeFHIRApp(t *testing.T) string {
+	t.Helper()
+	app := writeFHIRFixtures(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(app, "fixtures"), 0o755))
+	require.NoError(t, os.Rename(filepath.Join(app, "fhir"), filepath.Join(app, "fixtures", "fhir")))
+	require.NoError(t, os.MkdirAll(filepath.Join(app, "other"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(app, "other", "package.json"), []byte(`{"name":"x"}`), 0o644))
+	policy := "fhir:\n  include: ['fixtures/fhir/**/*.json']\n  blocking: ['fixtures/fhir/**']\n"
+	require.NoError(t, os.WriteFile(filepath.Join(app, "hmsci.yaml"), []byte(policy), 0o644))
+	return app
+}
+
+func TestFHIRValidateGlobsRelativeToPolicy(t *testing.T) {
+	app := writeFHIRApp(t)
+	policy := filepath.Join(app, "hmsci.yaml")
+
+	stdout, stderr, code := runFHIRCommand(t, "--policy", policy, filepath.Join(app, "fixtures", "fhir"))
+	assert.Equal(t, 1, code, stderr)
+	assert.Empty(t, stderr)
+	assert.Contains(t, stdout, "2 files with 2 resources: 1 of 2 files conformant (50.0 %), 1 error (1 in blocking paths)")
+
+	stdout, stderr, code = runFHIRCommand(t, "--policy", policy, app)
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, stdout, "2 files with 2 resources")
+	assert.NotContains(t, stdout, "package.json")
+
+	_, stderr, code = runFHIRCommand(t, "--policy", policy, filepath.Join(app, "other"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `matches fhir.include ["fixtures/fhir/**/*.json"]`)
+	assert.Contains(t, stderr, "the directory of "+policy)
+}
+
+func TestFHIRValidateNamedFileWhole(t *testing.T) {
+	app := writeFHIRApp(t)
+	policy := filepath.Join(app, "hmsci.yaml")
+
+	// A file named on the command line is validated even when no glob
+	// selects it, and the blocking globs still apply to its path.
+	bad := filepath.Join(app, "fixtures", "fhir", "bad.json")
+	stdout, stderr, code := runFHIRCommand(t, "--policy", policy, bad)
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, stdout, "1 error (1 in blocking paths)")
+
+	stdout, stderr, code = runFHIRCommand(t, "--policy", policy, filepath.Join(app, "other", "package.json"))
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, stdout, "resourceType is missing")
+}
+
+func TestFHIRValidateWorkingDirectoryBase(t *testing.T) {
+	app := writeFHIRApp(t)
+	require.NoError(t, os.Remove(filepath.Join(app, "hmsci.yaml")))
+	t.Chdir(app)
+
+	// Without a policy file the built-in include **/fhir/**/*.json is
+	// matched from the working directory, so fixtures/fhir/x.json matches
+	// although the named directory's own paths have no fhir/ in them.
+	stdout, stderr, code := runFHIRCommand(t, filepath.Join("fixtures", "fhir"))
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, stdout, "2 files with 2 resources")
+
+	t.Chdir(filepath.Join(app, "fixtures", "fhir"))
+	_, stderr, code = runFHIRCommand(t, ".")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "relative to the working directory")
 }
 
 func TestFHIRValidateUsageErrors(t *testing.T) {

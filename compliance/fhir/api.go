@@ -47,6 +47,11 @@ type Options struct {
 	// acme.com...), which are otherwise an error as in the HL7 validator,
 	// because real data must not point at them.
 	AllowExampleURLs bool `json:"allowExampleURLs,omitempty" yaml:"allowExampleURLs,omitempty"`
+	// Base is the directory that Include, Exclude and Blocking are
+	// relative to, such as the directory of the policy file; empty means
+	// the root given to ValidateTree. A file outside Base is matched by
+	// its relative path, which then starts with "..".
+	Base string `json:"-" yaml:"-"`
 }
 
 // Report is the result of validating a tree.
@@ -71,11 +76,12 @@ func (r *Report) Resources() int {
 	return n
 }
 
-// Conformance returns the share of outcomes with no error, from 0 to 1; a
-// report with no files is fully conformant.
+// Conformance returns the share of outcomes (files, or NDJSON lines) with
+// no error, from 0 to 1. A report with no files returns 0, because
+// nothing was checked.
 func (r *Report) Conformance() float64 {
 	if len(r.Outcomes) == 0 {
-		return 1
+		return 0
 	}
 	ok := 0
 	for _, o := range r.Outcomes {
@@ -188,12 +194,17 @@ func ValidateTree(ctx context.Context, root string, opts Options) (*Report, erro
 		blocking  bool
 		outcomes  []*Outcome
 	}
+	globPath, err := globRelative(root, opts.Base)
+	if err != nil {
+		return nil, err
+	}
 	var jobs []*job
 	add := func(path, rel string, named bool) {
-		if !named && (!matchAny(include, rel) || matchAny(opts.Exclude, rel)) {
+		match := globPath(path, rel)
+		if !named && (!matchAny(include, match) || matchAny(opts.Exclude, match)) {
 			return
 		}
-		jobs = append(jobs, &job{path: path, rel: rel, blocking: len(opts.Blocking) == 0 || matchAny(opts.Blocking, rel)})
+		jobs = append(jobs, &job{path: path, rel: rel, blocking: len(opts.Blocking) == 0 || matchAny(opts.Blocking, match)})
 	}
 	if !info.IsDir() {
 		// A file named as the root is validated even when Include does not
@@ -253,6 +264,30 @@ func ValidateTree(ctx context.Context, root string, opts Options) (*Report, erro
 	}
 	sort.SliceStable(rep.Outcomes, func(i, j int) bool { return rep.Outcomes[i].File < rep.Outcomes[j].File })
 	return rep, nil
+}
+
+// globRelative returns the function that gives the path the globs are
+// matched against: rel (the path relative to root) when base is empty,
+// else the slash-separated path relative to base.
+func globRelative(root, base string) (func(path, rel string) string, error) {
+	if base == "" {
+		return func(_, rel string) string { return rel }, nil
+	}
+	absBase, err := filepath.Abs(base)
+	if err != nil {
+		return nil, fmt.Errorf("resolve FHIR glob base %q: %w", base, err)
+	}
+	return func(path, rel string) string {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return rel
+		}
+		r, err := filepath.Rel(absBase, abs)
+		if err != nil {
+			return rel
+		}
+		return filepath.ToSlash(r)
+	}, nil
 }
 
 // validateFile validates a .json file as one document and an .ndjson file

@@ -85,9 +85,10 @@ func splitNDJSONName(name string) (string, int) {
 
 // Summary is the headline of a report.
 type Summary struct {
-	Files          int     `json:"files"`
-	Resources      int     `json:"resources"`
-	Conformant     int     `json:"conformantFiles"`
+	Files      int `json:"files"`
+	Resources  int `json:"resources"`
+	Conformant int `json:"conformantFiles"`
+	// Conformance is Conformant / Files, from 0 to 1, and 0 for no files.
 	Conformance    float64 `json:"conformance"`
 	Errors         int     `json:"errors"`
 	Warnings       int     `json:"warnings"`
@@ -110,6 +111,27 @@ func (r *Report) Summary() Summary {
 		s.InvariantsSkipped += o.InvariantsSkipped
 	}
 	return s
+}
+
+// Line returns the summary as one line of text. Conformance counts files
+// (an NDJSON line counts as a file), not resources, because a bundle file
+// is conformant only when all its resources are. A summary of no files
+// says that nothing was checked instead of giving a percentage.
+func (s Summary) Line() string {
+	if s.Files == 0 {
+		return "0 FHIR files selected, so nothing was checked"
+	}
+	return fmt.Sprintf("%s with %s: %d of %s conformant (%.1f %%), %s (%d in blocking paths), %s; invariants %d evaluated, %d skipped",
+		plural(s.Files, "file"), plural(s.Resources, "resource"), s.Conformant, plural(s.Files, "file"), 100*s.Conformance,
+		plural(s.Errors, "error"), s.BlockingErrors, plural(s.Warnings, "warning"), s.InvariantsEvaluated, s.InvariantsSkipped)
+}
+
+// plural returns "1 file" or "n files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // WriteJSON writes the summary and one OperationOutcome per file.
@@ -159,9 +181,8 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, " %s\n", is.Message)
 		}
 	}
-	s := r.Summary()
-	fmt.Fprintf(&b, "%d files, %d resources: %d conformant (%.1f %%), %d errors (%d in blocking paths), %d warnings; invariants %d evaluated, %d skipped\n",
-		s.Files, s.Resources, s.Conformant, 100*s.Conformance, s.Errors, s.BlockingErrors, s.Warnings, s.InvariantsEvaluated, s.InvariantsSkipped)
+	b.WriteString(r.Summary().Line())
+	b.WriteByte('\n')
 	_, err := io.WriteString(w, b.String())
 	return err
 }

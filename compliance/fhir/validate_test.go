@@ -331,7 +331,7 @@ func TestReportRenderers(t *testing.T) {
 	var text bytes.Buffer
 	require.NoError(t, rep.WriteText(&text))
 	assert.Contains(t, text.String(), "a.json:1:")
-	assert.Contains(t, text.String(), "1 files, 1 resources: 0 conformant (0.0 %)")
+	assert.Contains(t, text.String(), "1 file with 1 resource: 0 of 1 file conformant (0.0 %)")
 }
 
 func TestBase64Check(t *testing.T) {
