@@ -307,12 +307,11 @@ func exportText(g gen) *corpusFile {
 }
 
 // namedExport is an export named after the patient's SSN and surname.
-// Findings show its path with the SSN masked; the surname has no context
-// that tells it from a word.
+// Findings show its path with the SSN and the surname masked.
 func namedExport(g gen) *corpusFile {
 	ssn, last := g.ssn("-"), g.last()
 	f := &corpusFile{path: "exports/by-patient/" + ssn + "_" + strings.ToLower(last) + ".txt",
-		shown: "exports/by-patient/***-**-" + ssn[len(ssn)-4:] + "_" + strings.ToLower(last) + ".txt"}
+		shown: "exports/by-patient/***-**-" + ssn[len(ssn)-4:] + "_" + strings.Repeat("*", len(last)) + ".txt"}
 	f.nameLabel(lPath)
 	f.add(fmt.Sprintf("Visit summary, discharged after %d days", 1+g.r.IntN(9)))
 	return f

@@ -8,8 +8,8 @@ import (
 
 // PHI in file and folder names: exports are often named after the patient
 // ("536-22-1234_smith.csv"). Each name is scanned like a line of text, a
-// phi/path finding reports it, and every finding's path shows the name
-// with the detected values masked, so no rendering repeats them.
+// phi/path finding reports each value, and every finding's path shows the
+// name masked, so no rendering repeats it.
 
 // nameText returns name with its separators turned into spaces, so that
 // "ssn_536221234.csv" reads as "ssn 536221234 csv". A '-' between digits
@@ -28,6 +28,10 @@ func nameText(name string) []byte {
 	return b
 }
 
+// maxExtension is the longest file name extension kept unmasked, in bytes
+// (".ndjson").
+const maxExtension = 6
+
 // nameHits returns the value hits in one file or folder name. Rules that
 // need more than one value (ICD-10-CM codes, logging calls) do not apply.
 func nameHits(name string) []hit {
@@ -36,12 +40,20 @@ func nameHits(name string) []hit {
 	return s.hits
 }
 
-// maskedName returns name with every detected value masked.
+// maskedName returns name with every detected value masked. A name with
+// a detected value has its other words masked too, because they are
+// likely the same patient's name ("536-22-1234_vandermolen.txt"), which
+// has no context that would tell it from a word. Only a short extension
+// stays.
 func maskedName(name string, hits []hit) string {
 	if len(hits) == 0 {
 		return name
 	}
-	b := []byte(name)
+	stem := len(name)
+	if dot := strings.LastIndexByte(name, '.'); dot > 0 && len(name)-dot <= maxExtension+1 {
+		stem = dot
+	}
+	b := []byte(maskAllBytes([]byte(name[:stem])) + name[stem:])
 	for _, h := range hits {
 		copy(b[h.start:h.end], mask(name[h.start:h.end], h.style))
 	}

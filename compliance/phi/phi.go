@@ -60,7 +60,7 @@ var Rules = []Rule{
 	{RuleFHIRPatient, "FHIR Patient resource with identifiers", "A FHIR R4 Patient resource whose elements carry patient identifiers.", gates.SeverityHigh},
 	{RuleLogExposure, "Code that logs PHI", "A logging or print call in Go, JavaScript/TypeScript, Java or Python whose arguments read a PHI field or a patient object outside a masking function.", gates.SeverityHigh},
 	{RuleAllowNoReason, "Suppression without a reason", "An inline hmsci:allow-phi comment with no reason; it suppresses nothing.", gates.SeverityMedium},
-	{RulePath, "PHI in a file or folder name", "A file or folder name that contains a value another rule detects, such as a formatted SSN; every finding shows that path with the value masked.", gates.SeverityHigh},
+	{RulePath, "PHI in a file or folder name", "A file or folder name that contains a value another rule detects, such as a formatted SSN; every finding shows that name masked.", gates.SeverityHigh},
 }
 
 var rulesByID = func() map[string]*Rule {
