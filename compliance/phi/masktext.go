@@ -9,9 +9,9 @@ import (
 // replaced by the masked form that findings show: an SSN becomes
 // "***-**-6789", a date of birth "**/**/****", an e-mail address
 // "j*******@*******.org". It runs the same detectors and context rules as a
-// scan of a text file, so values that need a keyword (an NPI, a bare
+// scan of a text file. So values that need a keyword (an NPI, a bare
 // nine-digit SSN, a name) are masked only where a keyword gives them
-// context, while SSNs in 3-2-4 form, MBIs, grouped card numbers and
+// context. SSNs in 3-2-4 form, MBIs, grouped card numbers and
 // parenthesized US phone numbers are masked anywhere.
 //
 // Values inside paths, URLs and identifiers, such as

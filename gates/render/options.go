@@ -13,7 +13,7 @@ import (
 )
 
 // Options places the renderings in the repository that was checked.
-// The zero value renders paths relative to Result.Source, as before.
+// The zero value renders paths relative to Result.Source.
 type Options struct {
 	// SourcePrefix is the slash-separated path of Result.Source relative
 	// to the repository root, such as "examples/hms-app", or empty when
@@ -30,10 +30,10 @@ type Options struct {
 }
 
 // DetectOptions returns the Options for a source directory inside a git
-// work tree: RepoRoot is the nearest directory at or above source that
-// holds a ".git" entry (a directory, or a file in a linked work tree or
-// submodule), and SourcePrefix is the path of source below it. Without a
-// git work tree above source it returns the zero Options and no error.
+// work tree. RepoRoot is the nearest directory at or above source that
+// has a ".git" entry, which is a directory or, in a linked work tree or
+// submodule, a file. SourcePrefix is the path of source below it. Without
+// a git work tree above source it returns the zero Options and no error.
 func DetectOptions(source string) (Options, error) {
 	abs, err := filepath.Abs(source)
 	if err != nil {

@@ -101,9 +101,8 @@ func buildRuleCatalog() map[string]ruleInfo {
 	return catalog
 }
 
-// toolFamily is what hmsci knows about a third-party tool's rules: the
-// gate its results feed, what to do, and whether they are security
-// results. A tool matches when its lower-cased name contains key.
+// toolFamily describes the rules of a third-party tool: the gate its
+// results feed, what to do, and whether they are security results. A tool matches when its lower-cased name contains key.
 type toolFamily struct {
 	key      string
 	gate     string

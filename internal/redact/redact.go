@@ -17,10 +17,10 @@ func Text(s string) string {
 }
 
 // Path returns p with the PHI identifiers inside it masked, such as the
-// SSN in "exports/123-45-6789_smith.txt". Each value in masked, the
-// masked form of a value that a finding at p reported (for example
-// "J*** S****"), is masked in p too wherever p holds a value of that
-// shape; see MaskShape. Tokens are not masked, because long file names
+// SSN in "exports/123-45-6789_smith.txt". Each value in masked is the
+// masked form of a value that a finding at p reported, such as
+// "J*** S****". Path masks it in p too, wherever p holds a value of that
+// shape (see MaskShape). Tokens are not masked, because long file names
 // mix letters and digits as tokens do.
 func Path(p string, masked ...string) string {
 	p = phi.MaskText(p)
@@ -53,8 +53,9 @@ func Tokens(s string) string {
 	})
 }
 
-// hasTokenRun reports whether s has a run that tokenPattern matches, which
-// is much faster to check than running the regular expression.
+// hasTokenRun reports whether s has a run that tokenPattern matches. A
+// byte loop is cheaper than the regular expression for the many strings
+// that have none.
 func hasTokenRun(s string) bool {
 	run := 0
 	for i := 0; i < len(s); i++ {
