@@ -157,8 +157,7 @@ type pendingResult struct {
 // the tool.driver.name of every run. path names the file in errors. An
 // error from visit stops the scan and is returned as is.
 func ScanSARIF(path string, r io.Reader, visit func(gates.Finding) error) ([]string, error) {
-	s := newJSONStream(path, FormatSARIF, r)
-	p := sarifScanner{s: s, visit: visit}
+	p := sarifStream{s: newByteScanner(path, FormatSARIF, r), visit: visit}
 	if err := p.log(); err != nil {
 		return p.tools, err
 	}
