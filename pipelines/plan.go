@@ -40,7 +40,7 @@ type PlannedImage struct {
 	// rewrite, listed only when a mirror is set: a Dockerfile's base
 	// image, which container.build-args can point at the mirror.
 	BypassesMirror bool `json:"bypassesMirror,omitempty"`
-	// UsedBy says why the run pulls the reference, in plan order.
+	// UsedBy lists the reasons the run pulls the reference, in plan order.
 	UsedBy []ImageUse `json:"usedBy"`
 }
 

@@ -50,6 +50,11 @@ func trivyChecks(o Options) string {
 // trivyVulnArgs returns the flags that select the vulnerability and Java
 // databases. Without a Java database source the Java update is skipped,
 // so Trivy reads only what the cache holds and fetches nothing.
+//
+// NOTE: Trivy v0.58.1 opens the Java database only to analyse JAR files,
+// and with --skip-java-db-update and an empty cache that analysis fails
+// ("cannot be specified on the first run"). Projects with JARs need
+// images.mirror, which provides the Java database.
 func trivyVulnArgs(o Options, step string) []string {
 	args := []string{"--db-repository", trivyVulnDB(o, step)}
 	if java := trivyJavaDB(o); java != "" {
@@ -93,7 +98,7 @@ func osvEcosystems(d Detection) []string {
 	return out
 }
 
-// osvMode is how osv-scanner gets its vulnerability data.
+// osvMode is the source of osv-scanner's vulnerability data.
 type osvMode int
 
 const (

@@ -13,7 +13,7 @@ type Pull struct {
 	// Ref is the reference as the run pulls it, after overrides and the
 	// mirror; empty when Problem is set.
 	Ref string
-	// Purpose says why the step pulls it, such as "postgres service".
+	// Purpose is the reason the step pulls it, such as "postgres service".
 	Purpose string
 	// Artifact marks an OCI artifact that is not a container image, such
 	// as a Trivy database.
