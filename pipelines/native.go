@@ -135,6 +135,9 @@ func runFHIR(ctx context.Context, in nativeInput) (nativeOutput, error) {
 		Ratios:   map[string]policy.Ratio{policy.RatioFHIRConformance: {Passed: passed, Total: len(report.Outcomes)}},
 		Source:   fmt.Sprintf("%d FHIR files", len(report.Outcomes)),
 	}}
+	for _, o := range report.Outcomes {
+		out.analysis.Paths = append(out.analysis.Paths, o.File)
+	}
 	if err := writeJSON(in.reportDir, "fhir-outcomes.json", report); err != nil {
 		return out, err
 	}
@@ -161,7 +164,7 @@ func runKube(ctx context.Context, in nativeInput) (nativeOutput, error) {
 	if err != nil {
 		return nativeOutput{}, fmt.Errorf("list Kubernetes manifests: %w", err)
 	}
-	out := nativeOutput{analysis: policy.Analysis{Tool: policy.ToolKube, Source: strings.Join(paths, ", ")}}
+	out := nativeOutput{analysis: policy.Analysis{Tool: policy.ToolKube, Source: strings.Join(paths, ", "), Paths: paths}}
 	if len(paths) == 0 {
 		return out, nil
 	}
@@ -183,7 +186,7 @@ func runTerraform(ctx context.Context, in nativeInput) (nativeOutput, error) {
 	if err != nil {
 		return nativeOutput{}, fmt.Errorf("list Terraform files: %w", err)
 	}
-	out := nativeOutput{analysis: policy.Analysis{Tool: policy.ToolTerraform, Source: strings.Join(paths, ", ")}}
+	out := nativeOutput{analysis: policy.Analysis{Tool: policy.ToolTerraform, Source: strings.Join(paths, ", "), Paths: paths}}
 	if len(paths) == 0 {
 		return out, nil
 	}
@@ -213,6 +216,7 @@ func runTSConfigStrict(_ context.Context, in nativeInput) (nativeOutput, error) 
 		Tool:   policy.ToolTSConfig,
 		Checks: map[string]policy.Check{policy.CheckTypeScriptStrict: check},
 		Source: report.Config,
+		Paths:  report.Chain,
 	}}
 	if err := writeJSON(in.reportDir, "tsconfig-strict.json", report); err != nil {
 		return out, err
@@ -244,6 +248,8 @@ func runPHI(ctx context.Context, in nativeInput) (nativeOutput, error) {
 		Tool:     policy.ToolPHI,
 		Findings: report.Findings,
 		Source:   fmt.Sprintf("%d files, %d bytes", report.FilesScanned, report.BytesScanned),
+		// The scanner reads the whole source tree that the policy selects.
+		Paths: []string{"."},
 	}}
 	if err := os.MkdirAll(in.reportDir, 0o755); err != nil {
 		return out, err
