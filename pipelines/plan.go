@@ -36,10 +36,11 @@ type PlannedImage struct {
 	// Artifact marks an OCI artifact that is not a container image, such
 	// as a Trivy database.
 	Artifact bool `json:"artifact,omitempty"`
-	// BypassesMirror marks a reference that images.mirror does not
-	// rewrite, listed only when a mirror is set: a Dockerfile's base
-	// image, which container.build-args can point at the mirror.
-	BypassesMirror bool `json:"bypassesMirror,omitempty"`
+	// BypassesMirror marks, when a mirror is set, a reference outside it
+	// that images.mirror does not rewrite, such as a Dockerfile's base
+	// image. MirrorHint says how to move it under the mirror.
+	BypassesMirror bool   `json:"bypassesMirror,omitempty"`
+	MirrorHint     string `json:"mirrorHint,omitempty"`
 	// UsedBy lists the reasons the run pulls the reference, in plan order.
 	UsedBy []ImageUse `json:"usedBy"`
 }
@@ -94,7 +95,7 @@ func MakePlan(sourceDir string, cfg *config.Config, phaseNames []string) (*Plan,
 	opts := r.stepOptions()
 	images := steps.NewImages(opts)
 	plan := &Plan{Source: sourceDir, Policy: cfg.Source, Gates: plannedGates(cfg), Problems: r.detection.Problems}
-	pulls := newPullList(opts.Mirror != "")
+	pulls := newPullList(opts.Mirror)
 
 	for _, p := range phases {
 		setting := r.phaseSetting(p.Name)
@@ -147,13 +148,23 @@ func MakePlan(sourceDir string, cfg *config.Config, phaseNames []string) (*Plan,
 
 // pullList collects the planned images, one entry per reference.
 type pullList struct {
-	mirrored bool
-	list     []PlannedImage
-	index    map[string]int
+	// mirror is the images.mirror prefix with a trailing slash, or "".
+	mirror string
+	list   []PlannedImage
+	index  map[string]int
 }
 
-func newPullList(mirrored bool) *pullList {
-	return &pullList{mirrored: mirrored, index: map[string]int{}}
+func newPullList(mirror string) *pullList {
+	if mirror = strings.TrimSpace(mirror); mirror != "" {
+		mirror = strings.TrimSuffix(mirror, "/") + "/"
+	}
+	return &pullList{mirror: mirror, index: map[string]int{}}
+}
+
+// bypasses reports whether a reference that hmsci does not rewrite lies
+// outside the configured mirror.
+func (l *pullList) bypasses(p steps.Pull) bool {
+	return l.mirror != "" && p.Unmirrored && !strings.HasPrefix(p.Ref, l.mirror)
 }
 
 func (l *pullList) add(step string, p steps.Pull) {
@@ -161,8 +172,11 @@ func (l *pullList) add(step string, p steps.Pull) {
 	if !ok {
 		i = len(l.list)
 		l.index[p.Ref] = i
-		l.list = append(l.list, PlannedImage{Ref: p.Ref, Pinned: p.Pinned(), Artifact: p.Artifact,
-			BypassesMirror: l.mirrored && p.Unmirrored})
+		img := PlannedImage{Ref: p.Ref, Pinned: p.Pinned(), Artifact: p.Artifact}
+		if l.bypasses(p) {
+			img.BypassesMirror, img.MirrorHint = true, p.MirrorHint
+		}
+		l.list = append(l.list, img)
 	}
 	img := &l.list[i]
 	for j := range img.UsedBy {
@@ -263,7 +277,7 @@ func (p *Plan) writeImages(b *strings.Builder) {
 			flags = append(flags, "OCI artifact")
 		}
 		if img.BypassesMirror {
-			flags = append(flags, "not under images.mirror: set container.build-args")
+			flags = append(flags, "not under images.mirror: "+img.MirrorHint)
 		}
 		line := "  " + img.Ref
 		if len(flags) > 0 {

@@ -142,6 +142,12 @@ func TestPlanListsEveryImage(t *testing.T) {
 	}
 	assert.True(t, byRef["gcr.io/distroless/nodejs20-debian12:nonroot"].BypassesMirror,
 		"a base image that no build argument moved is outside the mirror")
+	assert.Equal(t, "set container.build-args", byRef["gcr.io/distroless/nodejs20-debian12:nonroot"].MirrorHint)
+	assert.False(t, byRef[mirror+"docker.io/library/node:20.19.5-bookworm-slim"].BypassesMirror,
+		"a base image that a build argument moved under the mirror")
+	syntax := byRef["docker.io/docker/dockerfile:1"]
+	assert.True(t, syntax.BypassesMirror)
+	assert.Contains(t, syntax.MirrorHint, "# syntax line")
 	assert.False(t, byRef[mirror+"docker.io/library/postgres:17.2-alpine"].BypassesMirror)
 	node := byRef[mirror+"docker.io/library/node:22.12.0-bookworm@sha256:0e910f435308c36ea60b4cfd7b80208044d77a074d16b768a81901ce938a62dc"]
 	assert.True(t, node.Pinned)

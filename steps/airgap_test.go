@@ -235,9 +235,9 @@ func TestDockerfileBaseImages(t *testing.T) {
 			file: "# syntax=docker/dockerfile:1\n# comment\nARG NODE_BUILD_IMAGE=node:20.19.5-bookworm-slim\nARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot\n\n" +
 				"FROM ${NODE_BUILD_IMAGE} AS build\nRUN npm ci\nFROM $NODE_RUNTIME_IMAGE AS runtime\nCOPY --from=build /app /app\n",
 			want: []BaseImage{
-				{Ref: "docker/dockerfile:1", Line: 1, Instruction: "# syntax"},
-				{Ref: "node:20.19.5-bookworm-slim", Line: 6, Instruction: "FROM", Stage: "build"},
-				{Ref: "gcr.io/distroless/nodejs20-debian12:nonroot", Line: 8, Instruction: "FROM", Stage: "runtime"},
+				{Ref: "docker/dockerfile:1", Line: 1, Instruction: "# syntax", Written: "docker/dockerfile:1"},
+				{Ref: "node:20.19.5-bookworm-slim", Line: 6, Instruction: "FROM", Stage: "build", Written: "${NODE_BUILD_IMAGE}"},
+				{Ref: "gcr.io/distroless/nodejs20-debian12:nonroot", Line: 8, Instruction: "FROM", Stage: "runtime", Written: "$NODE_RUNTIME_IMAGE"},
 			},
 		},
 		{
@@ -245,15 +245,15 @@ func TestDockerfileBaseImages(t *testing.T) {
 			file:      "ARG NODE_BUILD_IMAGE=node:20\nFROM --platform=$BUILDPLATFORM ${NODE_BUILD_IMAGE} as build\nFROM build\n",
 			buildArgs: map[string]string{"NODE_BUILD_IMAGE": "registry.hospital.example/mirror/docker.io/library/node:20", "UNUSED": "x"},
 			want: []BaseImage{
-				{Ref: "registry.hospital.example/mirror/docker.io/library/node:20", Line: 2, Instruction: "FROM", Stage: "build"},
+				{Ref: "registry.hospital.example/mirror/docker.io/library/node:20", Line: 2, Instruction: "FROM", Stage: "build", Written: "${NODE_BUILD_IMAGE}"},
 			},
 		},
 		{
 			name: "scratch, default modifier, continuation and copy from an image",
 			file: "ARG TAG\nFROM alpine:${TAG:-3.20} \\\n  AS base\nFROM scratch\nCOPY --from=busybox:1.37.0 /bin/sh /sh\nCOPY --from=0 /x /y\nCOPY --from=base /a /b\n",
 			want: []BaseImage{
-				{Ref: "alpine:3.20", Line: 2, Instruction: "FROM", Stage: "base"},
-				{Ref: "busybox:1.37.0", Line: 5, Instruction: "COPY --from"},
+				{Ref: "alpine:3.20", Line: 2, Instruction: "FROM", Stage: "base", Written: "alpine:${TAG:-3.20}"},
+				{Ref: "busybox:1.37.0", Line: 5, Instruction: "COPY --from", Written: "busybox:1.37.0"},
 			},
 		},
 		{
@@ -274,7 +274,8 @@ func TestDockerfileBaseImages(t *testing.T) {
 		{
 			name: "escape directive",
 			file: "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 `\n  AS win\n",
-			want: []BaseImage{{Ref: "mcr.microsoft.com/windows/servercore:ltsc2022", Line: 2, Instruction: "FROM", Stage: "win"}},
+			want: []BaseImage{{Ref: "mcr.microsoft.com/windows/servercore:ltsc2022", Line: 2, Instruction: "FROM", Stage: "win",
+				Written: "mcr.microsoft.com/windows/servercore:ltsc2022"}},
 		},
 	}
 	for _, tt := range tests {

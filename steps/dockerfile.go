@@ -18,6 +18,9 @@ type BaseImage struct {
 	Instruction string
 	// Stage is the FROM line's stage name ("AS build"), if any.
 	Stage string
+	// Written is the reference as the Dockerfile writes it, before build
+	// arguments are substituted.
+	Written string
 }
 
 // dockerfileInstruction is one logical instruction: continuation lines
@@ -41,7 +44,7 @@ func DockerfileBaseImages(data []byte, buildArgs map[string]string) ([]BaseImage
 
 	var images []BaseImage
 	if syntax != "" {
-		images = append(images, BaseImage{Ref: syntax, Line: syntaxLine, Instruction: "# syntax"})
+		images = append(images, BaseImage{Ref: syntax, Line: syntaxLine, Instruction: "# syntax", Written: syntax})
 	}
 	globals := map[string]string{}
 	stages := map[string]bool{}
@@ -80,7 +83,7 @@ func DockerfileBaseImages(data []byte, buildArgs map[string]string) ([]BaseImage
 				return nil, fmt.Errorf("line %d: FROM %s is empty: give the argument a default or set it in container.build-args", in.line, fields[0])
 			}
 			if !strings.EqualFold(ref, "scratch") && !stages[strings.ToLower(ref)] {
-				images = append(images, BaseImage{Ref: ref, Line: in.line, Instruction: "FROM", Stage: stage})
+				images = append(images, BaseImage{Ref: ref, Line: in.line, Instruction: "FROM", Stage: stage, Written: fields[0]})
 			}
 			if stage != "" {
 				stages[strings.ToLower(stage)] = true
@@ -94,7 +97,7 @@ func DockerfileBaseImages(data []byte, buildArgs map[string]string) ([]BaseImage
 				if stages[strings.ToLower(from)] || isStageIndex(from) || strings.Contains(from, "$") {
 					continue
 				}
-				images = append(images, BaseImage{Ref: from, Line: in.line, Instruction: in.keyword + " --from"})
+				images = append(images, BaseImage{Ref: from, Line: in.line, Instruction: in.keyword + " --from", Written: from})
 			}
 		}
 	}

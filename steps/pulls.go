@@ -19,8 +19,10 @@ type Pull struct {
 	// as a Trivy database.
 	Artifact bool
 	// Unmirrored marks a reference that hmsci does not rewrite for
-	// images.mirror, such as a Dockerfile's FROM image.
+	// images.mirror, such as a Dockerfile's FROM image; MirrorHint then
+	// says how to point it at the mirror.
 	Unmirrored bool
+	MirrorHint string
 	// Problem explains why the reference could not be resolved.
 	Problem string
 }
@@ -98,7 +100,16 @@ func dockerfilePulls(d Detection, o Options) []Pull {
 		if img.Stage != "" {
 			purpose += " (stage " + img.Stage + ")"
 		}
-		out = append(out, Pull{Ref: NormalizeRef(img.Ref), Purpose: purpose, Unmirrored: true})
+		var hint string
+		switch {
+		case img.Instruction == "# syntax":
+			hint = "point the Dockerfile's # syntax line at the mirror, or remove it to use the builder's own frontend"
+		case strings.Contains(img.Written, "$"):
+			hint = "set container.build-args"
+		default:
+			hint = "edit the Dockerfile's " + img.Instruction + " line, or make the image a build argument"
+		}
+		out = append(out, Pull{Ref: NormalizeRef(img.Ref), Purpose: purpose, Unmirrored: true, MirrorHint: hint})
 	}
 	return out
 }
