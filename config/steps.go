@@ -79,7 +79,7 @@ type TokenStep struct {
 // checks bundle at run time.
 type DatabaseStep struct {
 	StepBase `yaml:",inline"`
-	// DBRepository is where the step reads its database in air-gapped
+	// DBRepository is the source of the step's database in air-gapped
 	// networks. For trivy-fs and trivy-image it is the OCI repository of
 	// the vulnerability database, and for trivy-config the OCI repository
 	// of the misconfiguration checks bundle. For osv-scanner it is the

@@ -132,7 +132,12 @@ func MakePlan(sourceDir string, cfg *config.Config, phaseNames []string) (*Plan,
 			if ps.Runs == "container" {
 				for _, p := range spec.PullsWith(r.detection, opts) {
 					if p.Problem != "" {
-						plan.Problems = append(plan.Problems, fmt.Sprintf("step %s: %s: %s", spec.Name, p.Purpose, p.Problem))
+						// Every step that builds the image reports the same
+						// Dockerfile problem; the plan names it once.
+						problem := fmt.Sprintf("%s: %s", p.Purpose, p.Problem)
+						if !slices.ContainsFunc(plan.Problems, func(s string) bool { return strings.HasSuffix(s, problem) }) {
+							plan.Problems = append(plan.Problems, fmt.Sprintf("step %s: %s", spec.Name, problem))
+						}
 						continue
 					}
 					pulls.add(spec.Name, p)

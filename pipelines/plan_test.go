@@ -209,3 +209,17 @@ func TestPlanGateThresholds(t *testing.T) {
 		assert.Equal(t, column, at, "mode column misaligned in %q", line)
 	}
 }
+
+func TestPlanReportsUnresolvedBaseImage(t *testing.T) {
+	source := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(source, "Dockerfile"), []byte("FROM ${RUNTIME_IMAGE}\n"), 0o644))
+	plan, err := MakePlan(source, config.Default(), []string{"container"})
+	require.NoError(t, err)
+	assert.Contains(t, plan.Problems,
+		"step image-build: Dockerfile base images: Dockerfile:1: FROM ${RUNTIME_IMAGE}: build argument RUNTIME_IMAGE is not declared by an ARG before the first FROM")
+
+	var text bytes.Buffer
+	require.NoError(t, plan.WriteText(&text))
+	assert.Contains(t, text.String(), "problem: step image-build: Dockerfile base images: Dockerfile:1:")
+	assert.Equal(t, 1, strings.Count(text.String(), "RUNTIME_IMAGE is not declared"), "each problem is listed once")
+}

@@ -259,17 +259,17 @@ func TestDockerfileBaseImages(t *testing.T) {
 		{
 			name:    "stage-scoped arg does not reach FROM",
 			file:    "FROM node:20 AS a\nARG IMG=evil:1\nFROM ${IMG}\n",
-			wantErr: "line 3: FROM ${IMG}: build argument IMG is not declared by an ARG before the first FROM",
+			wantErr: "Dockerfile:3: FROM ${IMG}: build argument IMG is not declared by an ARG before the first FROM",
 		},
 		{
 			name:    "declared without value",
 			file:    "ARG BASE\nFROM ${BASE}\n",
-			wantErr: "line 2: FROM ${BASE} is empty: give the argument a default or set it in container.build-args",
+			wantErr: "Dockerfile:2: FROM ${BASE} is empty: give the argument a default or set it in container.build-args",
 		},
 		{
 			name:    "from without image",
 			file:    "FROM --platform=linux/amd64\n",
-			wantErr: "line 1: FROM without an image",
+			wantErr: "Dockerfile:1: FROM without an image",
 		},
 		{
 			name: "escape directive",
@@ -280,7 +280,7 @@ func TestDockerfileBaseImages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := DockerfileBaseImages([]byte(tt.file), tt.buildArgs)
+			got, err := DockerfileBaseImages("Dockerfile", []byte(tt.file), tt.buildArgs)
 			if tt.wantErr != "" {
 				require.Error(t, err)
 				assert.Equal(t, tt.wantErr, err.Error())
@@ -295,7 +295,7 @@ func TestDockerfileBaseImages(t *testing.T) {
 func TestExampleDockerfileBaseImages(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("..", "examples", "hms-app", "Dockerfile"))
 	require.NoError(t, err)
-	images, err := DockerfileBaseImages(data, nil)
+	images, err := DockerfileBaseImages("Dockerfile", data, nil)
 	require.NoError(t, err)
 	var refs []string
 	for _, img := range images {
@@ -338,4 +338,12 @@ func TestPullsListServicesAndBaseImages(t *testing.T) {
 	problems := ImageBuild.Spec().PullsWith(missing, Options{})
 	require.Len(t, problems, 1)
 	assert.Contains(t, problems[0].Problem, "read missing/Dockerfile")
+
+	withTarget := Options{TargetURL: "https://staging.hospital.example"}
+	assert.Empty(t, K6.Spec().PullsWith(d, withTarget), "with a target URL no app service starts")
+	var newmanRefs []string
+	for _, p := range Newman.Spec().PullsWith(d, withTarget) {
+		newmanRefs = append(newmanRefs, p.Ref)
+	}
+	assert.Contains(t, newmanRefs, "docker.io/library/postgres:17.2-alpine", "migrations still bind the database")
 }

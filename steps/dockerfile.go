@@ -37,8 +37,8 @@ type dockerfileInstruction struct {
 // of a "# syntax=" directive. ARG defaults declared before the first FROM
 // are substituted into the FROM lines, and buildArgs win over them, as
 // `docker build --build-arg` does. An image whose name still contains an
-// undefined argument is an error naming the line.
-func DockerfileBaseImages(data []byte, buildArgs map[string]string) ([]BaseImage, error) {
+// undefined argument is an error naming the file (name) and line.
+func DockerfileBaseImages(name string, data []byte, buildArgs map[string]string) ([]BaseImage, error) {
 	escape, syntax, syntaxLine := dockerfileDirectives(data)
 	instructions := splitDockerfile(data, escape)
 
@@ -56,31 +56,31 @@ func DockerfileBaseImages(data []byte, buildArgs map[string]string) ([]BaseImage
 				continue // stage-scoped arguments do not reach FROM lines
 			}
 			for _, decl := range splitFields(in.args) {
-				name, value, hasDefault := strings.Cut(decl, "=")
-				if override, ok := buildArgs[name]; ok {
-					globals[name] = override
+				arg, value, hasDefault := strings.Cut(decl, "=")
+				if override, ok := buildArgs[arg]; ok {
+					globals[arg] = override
 				} else if hasDefault {
-					globals[name] = unquote(value)
+					globals[arg] = unquote(value)
 				} else {
-					globals[name] = ""
+					globals[arg] = ""
 				}
 			}
 		case "FROM":
 			seenFrom = true
 			fields := withoutFlags(splitFields(in.args))
 			if len(fields) == 0 {
-				return nil, fmt.Errorf("line %d: FROM without an image", in.line)
+				return nil, fmt.Errorf("%s:%d: FROM without an image", name, in.line)
 			}
 			ref, err := expandArgs(fields[0], globals)
 			if err != nil {
-				return nil, fmt.Errorf("line %d: FROM %s: %w", in.line, fields[0], err)
+				return nil, fmt.Errorf("%s:%d: FROM %s: %w", name, in.line, fields[0], err)
 			}
 			stage := ""
 			if len(fields) >= 3 && strings.EqualFold(fields[1], "AS") {
 				stage = fields[2]
 			}
 			if ref == "" {
-				return nil, fmt.Errorf("line %d: FROM %s is empty: give the argument a default or set it in container.build-args", in.line, fields[0])
+				return nil, fmt.Errorf("%s:%d: FROM %s is empty: give the argument a default or set it in container.build-args", name, in.line, fields[0])
 			}
 			if !strings.EqualFold(ref, "scratch") && !stages[strings.ToLower(ref)] {
 				images = append(images, BaseImage{Ref: ref, Line: in.line, Instruction: "FROM", Stage: stage, Written: fields[0]})

@@ -19,8 +19,8 @@ type Pull struct {
 	// as a Trivy database.
 	Artifact bool
 	// Unmirrored marks a reference that hmsci does not rewrite for
-	// images.mirror, such as a Dockerfile's FROM image; MirrorHint then
-	// says how to point it at the mirror.
+	// images.mirror, such as a Dockerfile's FROM image. MirrorHint is
+	// then the change that points it at the mirror.
 	Unmirrored bool
 	MirrorHint string
 	// Problem explains why the reference could not be resolved.
@@ -90,9 +90,9 @@ func dockerfilePulls(d Detection, o Options) []Pull {
 	if err != nil {
 		return []Pull{{Purpose: "Dockerfile base images", Problem: fmt.Sprintf("read %s: %v", dockerfile, err)}}
 	}
-	images, err := DockerfileBaseImages(data, o.BuildArgs)
+	images, err := DockerfileBaseImages(dockerfile, data, o.BuildArgs)
 	if err != nil {
-		return []Pull{{Purpose: "Dockerfile base images", Problem: fmt.Sprintf("%s:%v", dockerfile, err)}}
+		return []Pull{{Purpose: "Dockerfile base images", Problem: err.Error()}}
 	}
 	out := make([]Pull, 0, len(images))
 	for _, img := range images {

@@ -139,10 +139,10 @@ var Gitleaks = toolStep{
 // through OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY.
 const osvCachePath = "/root/.cache/osv-db"
 
-// OSVScanner checks the lockfiles against the OSV database: offline from a
-// database directory given in the options, offline from a configured copy
-// of the OSV bucket, or, only with runtime downloads, through the osv.dev
-// API or from databases downloaded into the hmsci/osv-db cache.
+// OSVScanner checks the lockfiles against the OSV database. It runs
+// offline against a database directory from the options or a configured
+// copy of the OSV bucket. Only with runtime downloads does it query the
+// osv.dev API or download databases into the hmsci/osv-db cache.
 // osv-scanner v2.0.2 downloads databases only from its own fixed host, so
 // an air-gapped run needs OSVDatabaseDir or OSVDatabaseURL.
 var OSVScanner = toolStep{
