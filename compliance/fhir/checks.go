@@ -33,11 +33,11 @@ func (v *validator) checkBinding(val *Value, w walk) {
 	switch w.typ.Code {
 	case "code", "string", "uri":
 		if val.Kind == KindString && val.Text != "" && !vs.codes["|"+val.Text] {
-			v.add(sev, "code-invalid", RuleBinding, val, w.expr, "the value %s is not in the value set %s (%s), and a code from it is %s", show(w, val.Text), label, vs.url, b.Strength)
+			v.add(sev, "code-invalid", RuleBinding, val, w.expr, "the value %s is not in the value set %s (%s), and a code from it is %s%s", show(w, val.Text), label, vs.url, b.Strength, vs.suggest(val.Text))
 		}
 	case "Coding":
 		if system, code := val.String("system"), val.String("code"); code != "" && system != "" && !vs.codes[system+"|"+code] {
-			v.add(sev, "code-invalid", RuleBinding, val, w.expr, "the code %s#%s is not in the value set %s (%s), and a code from it is %s", system, show(w, code), label, vs.url, b.Strength)
+			v.add(sev, "code-invalid", RuleBinding, val, w.expr, "the code %s#%s is not in the value set %s (%s), and a code from it is %s%s", v.showSystem(w, system), show(w, code), label, vs.url, b.Strength, vs.suggest(code))
 		}
 	case "CodeableConcept":
 		cs := val.Member("coding")
@@ -96,14 +96,14 @@ func (v *validator) checkReference(val *Value, w walk) {
 		}
 		container := v.containerResource()
 		if container != nil && !container.containedID[ref[1:]] {
-			v.add(SeverityError, "not-found", RuleReference, rv, expr, "unable to resolve the local reference %q: no contained resource has the id %q", ref, ref[1:])
+			v.add(SeverityError, "not-found", RuleReference, rv, expr, "unable to resolve the local reference %s: no contained resource has that id", showRef(w, ref))
 		}
 		return
 	}
 	typeName, ok := "", true
 	switch {
 	case strings.HasPrefix(ref, "urn:uuid:") && !uuidRE.MatchString(ref):
-		v.add(SeverityWarning, "invalid", RuleReference, rv, expr, "reference %s is not a well-formed urn:uuid: (expected a lower-case 8-4-4-4-12 hex UUID)", show(w, ref))
+		v.add(SeverityWarning, "invalid", RuleReference, rv, expr, "reference %s is not a well-formed urn:uuid: (expected a lower-case 8-4-4-4-12 hex UUID)", showRef(w, ref))
 	case strings.HasPrefix(ref, "urn:uuid:"):
 	case strings.HasPrefix(ref, "urn:oid:"):
 		ok = oidRE.MatchString(ref)
@@ -121,7 +121,7 @@ func (v *validator) checkReference(val *Value, w walk) {
 	}
 
 	if !ok || strings.ContainsAny(ref, " \t\r\n") {
-		v.add(SeverityError, "invalid", RuleReference, rv, expr, "invalid reference %s: expected Type/id, an absolute URL, urn:uuid:, urn:oid: or #id", show(w, ref))
+		v.add(SeverityError, "invalid", RuleReference, rv, expr, "invalid reference %s: expected Type/id, an absolute URL, urn:uuid:, urn:oid: or #id", showRef(w, ref))
 		return
 	}
 	if typeName != "" && len(w.typ.Targets) > 0 && !slices.Contains(w.typ.Targets, "Resource") && !slices.Contains(w.typ.Targets, typeName) {
@@ -130,7 +130,7 @@ func (v *validator) checkReference(val *Value, w walk) {
 	// References of the Bundle itself (such as Bundle.signature.who) may
 	// point outside it; only references inside entries are resolved.
 	if frame := v.currentResource(); frame != nil && frame.bundle != nil && frame.value != frame.bundle.value {
-		frame.bundle.refs = append(frame.bundle.refs, pendingRef{ref: ref, value: rv, expr: expr, sourceFullURL: frame.fullURL})
+		frame.bundle.refs = append(frame.bundle.refs, pendingRef{ref: ref, value: rv, expr: expr, sourceFullURL: frame.fullURL, phi: w.phi})
 	}
 }
 
@@ -211,11 +211,15 @@ func (v *validator) checkExtension(val *Value, w walk) {
 				return
 			}
 		}
+		shown := url
+		if w.phi {
+			shown = maskValue(url)
+		}
 		if isExampleURL(url) {
-			v.add(SeverityWarning, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core; example domains are allowed but cannot be checked", url)
+			v.add(SeverityWarning, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core; example domains are allowed but cannot be checked", shown)
 			return
 		}
-		v.add(SeverityError, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core, so it is not allowed here; if an implementation guide you use defines it, allow its URL prefix (ci flag --allow-extension)", url)
+		v.add(SeverityError, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core, so it is not allowed here; if an implementation guide you use defines it, allow its URL prefix (fhir.allowed-extensions in the policy, or the ci flag --allow-extension)", shown)
 		return
 	}
 	if len(def.Contexts) == 0 {
@@ -249,12 +253,12 @@ func (v *validator) checkNarrative(val *Value, w walk) {
 		return
 	}
 
-	x := &xhtmlScanner{s: s}
+	x := &xhtmlScanner{s: s, mask: w.phi}
 	x.start = func(name string, attrs []xhtmlAttr, depth int) error {
 		if depth == 0 && !hasXHTMLNamespace(attrs) {
 			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative <div> must be in the XHTML namespace http://www.w3.org/1999/xhtml")
 		}
-		v.checkXHTMLElement(name, attrs, div, expr)
+		v.checkXHTMLElement(x, name, attrs, div, expr)
 		return nil
 	}
 	switch err := x.scan(); {
@@ -282,7 +286,7 @@ func hasXHTMLNamespace(attrs []xhtmlAttr) bool {
 }
 
 // checkXHTMLElement rejects elements and attributes that can run code.
-func (v *validator) checkXHTMLElement(element string, attrs []xhtmlAttr, div *Value, expr fmt.Stringer) {
+func (v *validator) checkXHTMLElement(x *xhtmlScanner, element string, attrs []xhtmlAttr, div *Value, expr fmt.Stringer) {
 	local := element[strings.LastIndexByte(element, ':')+1:]
 	if forbiddenXHTML[strings.ToLower(local)] {
 		v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative contains a <%s> element, which FHIR narrative does not allow", local)
@@ -290,10 +294,10 @@ func (v *validator) checkXHTMLElement(element string, attrs []xhtmlAttr, div *Va
 	for _, a := range attrs {
 		name := strings.ToLower(a.name)
 		if strings.HasPrefix(name, "on") {
-			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has an event attribute %q on <%s>, which FHIR narrative does not allow", a.name, local)
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has an event attribute %s on <%s>, which FHIR narrative does not allow", x.shown(a.name), local)
 		}
 		if (name == "href" || name == "src") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.value)), "javascript:") {
-			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has a javascript: URL in %q, which FHIR narrative does not allow", a.name)
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has a javascript: URL in %s, which FHIR narrative does not allow", x.shown(a.name))
 		}
 	}
 }

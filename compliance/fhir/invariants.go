@@ -110,7 +110,7 @@ func (v *validator) checkContained(res *Value, frame *resourceFrame, expr string
 		cex := expr + ".contained[" + itoa(i) + "]"
 		id := c.String("id")
 		if id != "" && !refs["#"+id] && !refersToContainer(c) {
-			v.add(SeverityError, "invariant", RuleInvariant, c, exprText(cex), "the contained resource %q is not referenced from elsewhere in the containing resource, nor does it refer to the containing resource (dom-3)", id)
+			v.add(SeverityError, "invariant", RuleInvariant, c, exprText(cex), "the contained resource %s is not referenced from elsewhere in the containing resource, nor does it refer to the containing resource (dom-3)", showIf(frame.person, id))
 		}
 		if meta := c.Member("meta"); meta != nil {
 			if meta.Member("versionId") != nil || meta.Member("lastUpdated") != nil {

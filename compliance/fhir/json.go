@@ -108,6 +108,10 @@ type parser struct {
 	validUTF8 bool
 	// slab hands out Values in chunks to cut allocations.
 	slab []Value
+	// knownKey reports whether a property name may be printed in full in
+	// an error message; any other name is masked, because it may be a
+	// value written where a key belongs. nil masks every name.
+	knownKey func(string) bool
 	// colBase and colAt cache the column of one byte offset on the current
 	// line, so that computing columns stays linear on long lines.
 	colBase, colAt int
@@ -119,9 +123,16 @@ type parser struct {
 // error, not a syntax error.
 //
 // The parser copies data once, and strings without escapes share that copy,
-// so later changes to data do not affect the result.
+// so later changes to data do not affect the result. Error messages never
+// contain a value or property name from data in full, because FHIR JSON
+// may hold person data.
 func ParseJSON(data []byte) (*Value, []DuplicateKey, error) {
-	p := &parser{data: data, line: 1, colAt: 1}
+	return parseJSON(data, nil)
+}
+
+// parseJSON is ParseJSON with the names that error messages may print.
+func parseJSON(data []byte, knownKey func(string) bool) (*Value, []DuplicateKey, error) {
+	p := &parser{data: data, line: 1, colAt: 1, knownKey: knownKey}
 	if len(data) > 0 {
 		p.text = string(data)
 		p.validUTF8 = utf8.Valid(data)
@@ -266,7 +277,11 @@ func (p *parser) object(v *Value, depth int) error {
 			return err
 		}
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return p.errorf("unexpected %s: expected ':' after property %q", p.describe(), key)
+			shown := maskValue(key)
+			if p.knownKey != nil && p.knownKey(key) {
+				shown = strconv.Quote(key)
+			}
+			return p.errorf("unexpected %s: expected ':' after property %s", p.describe(), shown)
 		}
 		p.pos++
 		if err := p.skipSpace(); err != nil {
@@ -477,7 +492,9 @@ func (p *parser) number() (string, error) {
 	if p.data[intStart] == '0' && p.pos-intStart > 1 {
 		text := string(p.data[start:p.pos])
 		p.pos = start
-		return "", p.errorf("invalid number %q: leading zero", text)
+		// A phone number or an identifier written without quotes is the
+		// usual cause, so the digits are masked.
+		return "", p.errorf("invalid number %s: leading zero; if it is an identifier or a phone number, write it as a JSON string", maskValue(text))
 	}
 	if p.pos < len(p.data) && p.data[p.pos] == '.' {
 		p.pos++

@@ -25,6 +25,11 @@ type model struct {
 	valueSets  map[string]*valueSet
 	extensions map[string]*spec.ExtensionDef
 	resources  map[string]bool
+	// names holds every JSON property name that some type defines, and
+	// systems every code system of the embedded value sets. Messages about
+	// person data print a key or system in full only when it is one of
+	// these, so a value typed into the wrong place is never shown.
+	names, systems map[string]bool
 	// elementInfos maps an element path or type name and a JSON property
 	// name to its description for the FHIRPath tree.
 	elementInfos map[string]map[string]fhirpath.ElementInfo
@@ -90,6 +95,8 @@ func newModel(s *spec.Spec) *model {
 		valueSets:  make(map[string]*valueSet, len(s.ValueSets)),
 		extensions: make(map[string]*spec.ExtensionDef, len(s.Extensions)),
 		resources:  map[string]bool{},
+		names:      map[string]bool{},
+		systems:    map[string]bool{},
 	}
 	for i := range s.Types {
 		td := &s.Types[i]
@@ -114,6 +121,7 @@ func newModel(s *spec.Spec) *model {
 				ti.children[parent] = kids
 			}
 			ti.childList[parent] = append(ti.childList[parent], ei)
+			m.names[ei.name] = true
 			if !ei.choice {
 				var t spec.Type
 				if len(ei.Types) == 1 {
@@ -124,6 +132,7 @@ func newModel(s *spec.Spec) *model {
 			}
 			for _, t := range ei.Types {
 				kids[ei.name+upperFirst(t.Code)] = childRef{elem: ei, typ: t}
+				m.names[ei.name+upperFirst(t.Code)] = true
 			}
 		}
 		m.types[td.Name] = ti
@@ -136,6 +145,7 @@ func newModel(s *spec.Spec) *model {
 		set := &valueSet{url: vs.URL, name: vs.Name, codes: make(map[string]bool, 2*len(vs.Codes))}
 		for _, c := range vs.Codes {
 			set.codes[c.System+"|"+c.Code] = true
+			m.systems[c.System] = true
 			set.codes["|"+c.Code] = true
 		}
 		m.valueSets[vs.URL] = set

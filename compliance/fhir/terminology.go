@@ -13,7 +13,13 @@ func (v *validator) checkCodingTerminology(val *Value, w walk) {
 		return
 	}
 	for _, is := range terminology.CheckCode(system, code.Text) {
-		v.add(terminologySeverity(is.Severity), is.Type, RuleTerminology, code, v.child(w.expr, "code"), "%s", is.Message)
+		// The terminology package quotes codes in full; below person data
+		// the code may be a misplaced value, so it is masked here.
+		msg := is.Message
+		if w.phi {
+			msg = maskIn(msg, code.Text)
+		}
+		v.add(terminologySeverity(is.Severity), is.Type, RuleTerminology, code, v.child(w.expr, "code"), "%s", msg)
 	}
 }
 

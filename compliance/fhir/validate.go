@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,9 @@ type resourceFrame struct {
 	// fullURL is the fullUrl of the bundle entry the resource is in, or
 	// of the entry its container is in.
 	fullURL string
+	// person is set for a resource about a person and for every resource
+	// contained in one, so that messages mask all of their values.
+	person bool
 }
 
 // walk carries the position of a value in the resource.
@@ -41,7 +45,8 @@ type walk struct {
 	typ   spec.Type
 	expr  *exprNode
 	// phi is set below an element that holds person data (names,
-	// identifiers, telecom, addresses, birth dates), so messages mask values.
+	// identifiers, telecom, addresses, birth dates) and everywhere in a
+	// resource about a person, so messages mask values.
 	phi bool
 	// context names where an extension of this value would sit: the
 	// element path and the type, such as "Patient.name" and "HumanName".
@@ -128,7 +133,7 @@ func (v *validator) validateResource(res *Value, expr string, contained bool, bu
 	rt := rtv.Text
 	ti := v.m.types[rt]
 	if ti == nil || ti.def.Kind != "resource" {
-		v.add(SeverityError, "structure", RuleStructure, rtv, exprText(expr), "unknown resourceType %q: not a FHIR R4 resource type", rt)
+		v.unknownResourceType(rtv, expr)
 		return ""
 	}
 	if ti.def.Abstract {
@@ -138,7 +143,10 @@ func (v *validator) validateResource(res *Value, expr string, contained bool, bu
 	if expr == "" {
 		expr = rt
 	}
-	frame := &resourceFrame{value: res, typeName: rt, isContained: contained, bundle: bundle}
+	frame := &resourceFrame{value: res, typeName: rt, isContained: contained, bundle: bundle, person: personResources[rt]}
+	if parent := v.currentResource(); parent != nil && parent.person {
+		frame.person = true
+	}
 	if bundle != nil {
 		if u, ok := bundle.fullURLOf[res]; ok {
 			frame.fullURL = u
@@ -161,11 +169,11 @@ func (v *validator) validateResource(res *Value, expr string, contained bool, bu
 	defer func() { v.resources = v.resources[:len(v.resources)-1] }()
 
 	if idv := res.Member("id"); idv != nil && idv.Kind == KindString {
-		v.checkResourceID(idv, expr+".id")
+		v.checkResourceID(idv, expr+".id", frame.person)
 	} else if contained && idv == nil {
 		v.add(SeverityError, "required", RuleCardinality, res, exprText(expr), "a contained resource must have an id")
 	}
-	w := walk{owner: ti, typ: spec.Type{Code: rt}, expr: v.newExpr(nil, expr, "", "", -1), context: extensionContext{path: rt, typeName: rt}}
+	w := walk{owner: ti, typ: spec.Type{Code: rt}, expr: v.newExpr(nil, expr, "", "", -1), context: extensionContext{path: rt, typeName: rt}, phi: frame.person}
 	v.validateObject(res, w, true)
 	v.checkContained(res, frame, expr)
 	v.checkInvariants(res, w, ti.root.Constraints, nil)
@@ -175,15 +183,30 @@ func (v *validator) validateResource(res *Value, expr string, contained bool, bu
 	return rt
 }
 
-func (v *validator) checkResourceID(idv *Value, path string) {
+// checkResourceID checks the format of a resource id. The id of a resource
+// about a person is masked, because it is often a medical record number.
+func (v *validator) checkResourceID(idv *Value, path string, person bool) {
 	expr := exprText(path)
 	id := idv.Text
 	switch {
 	case len(id) > 64:
 		v.add(SeverityError, "value", RuleDatatype, idv, expr, "invalid resource id: too long (%d characters, maximum 64)", len(id))
 	case !isID(id):
-		v.add(SeverityError, "value", RuleDatatype, idv, expr, "invalid resource id %q: only A-Z, a-z, 0-9, '-' and '.' are allowed", id)
+		v.add(SeverityError, "value", RuleDatatype, idv, expr, "invalid resource id %s: only A-Z, a-z, 0-9, '-' and '.' are allowed", showIf(person, id))
 	}
+}
+
+// unknownResourceType reports a resourceType that FHIR R4 does not define.
+// A near miss such as "Pateint" is printed with the type it resembles; any
+// other value is masked, because a document with a wrong type may still
+// be a patient record whose columns shifted.
+func (v *validator) unknownResourceType(rtv *Value, expr string) {
+	rt := rtv.Text
+	if guess := closest(rt, maps.Keys(v.m.resources)); guess != "" {
+		v.add(SeverityError, "structure", RuleStructure, rtv, exprText(expr), "unknown resourceType %q: not a FHIR R4 resource type; did you mean %q?", rt, guess)
+		return
+	}
+	v.add(SeverityError, "structure", RuleStructure, rtv, exprText(expr), "unknown resourceType %s: not a FHIR R4 resource type (the value is masked because it resembles no type name and may be data)", maskValue(rt))
 }
 
 // validateObject checks the members of an object against the children of
@@ -224,7 +247,11 @@ func (v *validator) validateObject(obj *Value, w walk, isResource bool) {
 		}
 		ref, ok := kids[key]
 		if !ok {
-			v.addAt(SeverityError, "structure", RuleStructure, mb.Line, mb.Col, w.expr, "unrecognized property %q in %s", mb.Key, base)
+			hint := ""
+			if guess := closest(key, maps.Keys(kids)); guess != "" {
+				hint = fmt.Sprintf("; did you mean %q?", guess)
+			}
+			v.addAt(SeverityError, "structure", RuleStructure, mb.Line, mb.Col, w.expr, "unrecognized property %s in %s%s", v.showKey(w, mb.Key), base, hint)
 			continue
 		}
 		if underscore && !v.m.isPrimitive(ref.typ.Code) {

@@ -24,6 +24,37 @@ type xhtmlScanner struct {
 	// start is called for each start tag with its depth (0 for the root).
 	start func(name string, attrs []xhtmlAttr, depth int) error
 	attrs []xhtmlAttr
+	// mask is set for the narrative of a resource about a person: error
+	// messages then mask element, attribute and entity names that XHTML
+	// does not define, because "<John Smith>" in text parses as a tag.
+	mask bool
+}
+
+// xhtmlNames are the element and attribute names that FHIR narrative
+// allows, with the event attributes it rejects, which error messages may
+// print in full.
+var xhtmlNames = func() map[string]bool {
+	names := map[string]bool{}
+	for _, n := range strings.Fields(`a abbr acronym b big blockquote br caption cite code col colgroup dd dfn div dl dt em
+		h1 h2 h3 h4 h5 h6 hr i img li ol p pre q samp small span strong sub sup table tbody td tfoot th thead tr tt ul var
+		script form base link iframe embed object applet frame frameset style
+		xmlns xml:lang lang dir id class style title href name src alt width height border colspan rowspan align valign
+		cellpadding cellspacing summary scope headers abbr span accesskey tabindex
+		onclick ondblclick onload onunload onerror onfocus onblur onchange onsubmit onreset onselect
+		onkeydown onkeypress onkeyup onmousedown onmouseup onmouseover onmousemove onmouseout
+		amp lt gt quot apos nbsp reg copy trade mdash ndash hellip laquo raquo deg plusmn micro`) {
+		names[n] = true
+	}
+	return names
+}()
+
+// shown returns a name for an error message, masked when x.mask is set
+// and XHTML does not define it.
+func (x *xhtmlScanner) shown(name string) string {
+	if !x.mask || xhtmlNames[strings.ToLower(name)] {
+		return name
+	}
+	return maskValue(name)
 }
 
 func (x *xhtmlScanner) errorf(format string, args ...any) error {
@@ -53,7 +84,7 @@ func (x *xhtmlScanner) scan() error {
 		}
 	}
 	if len(x.open) > 0 {
-		return x.errorf("element <%s> is not closed", x.open[len(x.open)-1])
+		return x.errorf("element <%s> is not closed", x.shown(x.open[len(x.open)-1]))
 	}
 	return nil
 }
@@ -105,11 +136,11 @@ func (x *xhtmlScanner) markup() error {
 		}
 		x.space()
 		if x.i >= len(x.s) || x.s[x.i] != '>' {
-			return x.errorf("end tag </%s> is not closed with '>'", name)
+			return x.errorf("end tag </%s> is not closed with '>'", x.shown(name))
 		}
 		x.i++
 		if len(x.open) == 0 || x.open[len(x.open)-1] != name {
-			return x.errorf("unexpected end element </%s>", name)
+			return x.errorf("unexpected end element </%s>", x.shown(name))
 		}
 		x.open = x.open[:len(x.open)-1]
 		return nil
@@ -133,7 +164,7 @@ func (x *xhtmlScanner) startTag() error {
 	for {
 		spaced := x.space()
 		if x.i >= len(x.s) {
-			return x.errorf("start tag <%s> is not closed", name)
+			return x.errorf("start tag <%s> is not closed", x.shown(name))
 		}
 		switch x.s[x.i] {
 		case '>':
@@ -145,42 +176,42 @@ func (x *xhtmlScanner) startTag() error {
 			return nil
 		case '/':
 			if !strings.HasPrefix(x.s[x.i:], "/>") {
-				return x.errorf("invalid '/' in start tag <%s>", name)
+				return x.errorf("invalid '/' in start tag <%s>", x.shown(name))
 			}
 			x.i += 2
 			return x.start(name, x.attrs, len(x.open))
 		}
 		if !spaced {
-			return x.errorf("missing space before an attribute in <%s>", name)
+			return x.errorf("missing space before an attribute in <%s>", x.shown(name))
 		}
 		attr := x.name()
 		if attr == "" {
-			return x.errorf("invalid attribute name in <%s>", name)
+			return x.errorf("invalid attribute name in <%s>", x.shown(name))
 		}
 		x.space()
 		if x.i >= len(x.s) || x.s[x.i] != '=' {
-			return x.errorf("attribute %q in <%s> has no value", attr, name)
+			return x.errorf("attribute %q in <%s> has no value", x.shown(attr), x.shown(name))
 		}
 		x.i++
 		x.space()
 		if x.i >= len(x.s) || (x.s[x.i] != '"' && x.s[x.i] != '\'') {
-			return x.errorf("attribute %q in <%s> has an unquoted value", attr, name)
+			return x.errorf("attribute %q in <%s> has an unquoted value", x.shown(attr), x.shown(name))
 		}
 		quote := x.s[x.i]
 		end := strings.IndexByte(x.s[x.i+1:], quote)
 		if end < 0 {
-			return x.errorf("attribute %q in <%s> has an unterminated value", attr, name)
+			return x.errorf("attribute %q in <%s> has an unterminated value", x.shown(attr), x.shown(name))
 		}
 		value := x.s[x.i+1 : x.i+1+end]
 		if strings.IndexByte(value, '<') >= 0 {
-			return x.errorf("attribute %q in <%s> contains '<'", attr, name)
+			return x.errorf("attribute %q in <%s> contains '<'", x.shown(attr), x.shown(name))
 		}
-		if err := checkEntities(value); err != nil {
+		if err := checkEntities(value, x.shown); err != nil {
 			return err
 		}
 		for _, a := range x.attrs {
 			if a.name == attr {
-				return x.errorf("attribute %q repeated in <%s>", attr, name)
+				return x.errorf("attribute %q repeated in <%s>", x.shown(attr), x.shown(name))
 			}
 		}
 		x.attrs = append(x.attrs, xhtmlAttr{name: attr, value: value})
@@ -221,15 +252,16 @@ func (x *xhtmlScanner) entity() error {
 	if end < 0 {
 		return x.errorf("'&' does not start an entity; write &amp; for a literal '&'")
 	}
-	if err := checkEntity(x.s[x.i+1 : x.i+end]); err != nil {
+	if err := checkEntity(x.s[x.i+1:x.i+end], x.shown); err != nil {
 		return err
 	}
 	x.i += end + 1
 	return nil
 }
 
-// checkEntities checks every entity reference in an attribute value.
-func checkEntities(v string) error {
+// checkEntities checks every entity reference in an attribute value;
+// shown prepares a name for the error message.
+func checkEntities(v string, shown func(string) string) error {
 	for {
 		i := strings.IndexByte(v, '&')
 		if i < 0 {
@@ -239,7 +271,7 @@ func checkEntities(v string) error {
 		if end < 0 {
 			return fmt.Errorf("'&' does not start an entity; write &amp; for a literal '&'")
 		}
-		if err := checkEntity(v[i+1 : i+end]); err != nil {
+		if err := checkEntity(v[i+1:i+end], shown); err != nil {
 			return err
 		}
 		v = v[i+end+1:]
@@ -248,7 +280,7 @@ func checkEntities(v string) error {
 
 // checkEntity accepts the five XML entities and character references to
 // valid XML characters; HTML entities such as &reg; are not XML.
-func checkEntity(name string) error {
+func checkEntity(name string, shown func(string) string) error {
 	switch name {
 	case "lt", "gt", "amp", "quot", "apos":
 		return nil
@@ -271,7 +303,7 @@ func checkEntity(name string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("invalid character entity &%s;", name)
+	return fmt.Errorf("invalid character entity &%s;", shown(name))
 }
 
 func digitValue(c rune) int {
