@@ -86,13 +86,18 @@ func skipWithoutTrivyDB(step, key string) func(Detection, Options) (bool, string
 }
 
 // osvEcosystems returns the OSV ecosystems of the detected project, as
-// the OSV database bucket names its folders.
+// the OSV database bucket names its folders. npm, pnpm and yarn lockfiles
+// all list packages of the npm ecosystem.
+//
+// NOTE: osv-scanner scans recursively, and a lockfile of another ecosystem
+// in a subfolder (such as a Python requirements.txt) has no database here,
+// so the offline scan reports an error for it.
 func osvEcosystems(d Detection) []string {
 	var out []string
 	if d.Lockfile != "" {
 		out = append(out, "npm")
 	}
-	if d.Go {
+	if d.Go || len(d.GoModules) > 0 {
 		out = append(out, "Go")
 	}
 	return out
