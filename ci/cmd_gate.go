@@ -91,7 +91,13 @@ func runGate(_ context.Context, env *environment, f gateFlags, args []string) er
 
 	result := policy.Run(cfg, in, f.reports)
 	result.Notes = append([]string{"policy: " + cfg.Source}, result.Notes...)
-	if _, err := render.WriteAll(f.out, result); err != nil {
+	// SARIF paths become relative to the repository that holds --root, so
+	// code scanning places them on the right files.
+	renderOpts, err := render.DetectOptions(root)
+	if err != nil {
+		return err
+	}
+	if _, err := render.WriteAllWith(f.out, result, renderOpts); err != nil {
 		return err
 	}
 	if err := render.Table(env.stdout, result); err != nil {
@@ -100,7 +106,7 @@ func runGate(_ context.Context, env *environment, f gateFlags, args []string) er
 	fmt.Fprintf(env.stdout, "renderings written to %s\n", f.out)
 
 	if summary := env.getenv("GITHUB_STEP_SUMMARY"); summary != "" {
-		if err := appendMarkdown(summary, result); err != nil {
+		if err := appendMarkdown(summary, result, renderOpts); err != nil {
 			return err
 		}
 	}
@@ -236,12 +242,12 @@ func readReport(cfg *config.Config, root, path string) (*reports.Report, *policy
 	return &reports.Report{Path: path, Format: reports.FormatSARIF, SARIF: sum}, tally, nil
 }
 
-func appendMarkdown(path string, result *gates.Result) error {
+func appendMarkdown(path string, result *gates.Result, opts render.Options) error {
 	file, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("open GITHUB_STEP_SUMMARY: %w", err)
 	}
-	if err := render.Markdown(file, result); err != nil {
+	if err := render.MarkdownWith(file, result, opts); err != nil {
 		file.Close()
 		return fmt.Errorf("write GITHUB_STEP_SUMMARY %s: %w", path, err)
 	}

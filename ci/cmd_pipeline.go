@@ -148,7 +148,13 @@ func runPipeline(ctx context.Context, env *environment, f pipelineFlags, args []
 	if err != nil {
 		return err
 	}
-	if _, err := render.WriteAll(f.out, result); err != nil {
+	// SARIF paths become relative to the repository that holds the
+	// source, so code scanning places them on the right files.
+	renderOpts, err := render.DetectOptions(f.source)
+	if err != nil {
+		return err
+	}
+	if _, err := render.WriteAllWith(f.out, result, renderOpts); err != nil {
 		return fmt.Errorf("write renderings to %s: %w", f.out, err)
 	}
 	if err := render.Table(env.stdout, result); err != nil {
@@ -156,7 +162,7 @@ func runPipeline(ctx context.Context, env *environment, f pipelineFlags, args []
 	}
 	fmt.Fprintf(env.stdout, "reports and renderings written to %s\n", f.out)
 	if summary := env.getenv("GITHUB_STEP_SUMMARY"); summary != "" {
-		if err := appendMarkdown(summary, result); err != nil {
+		if err := appendMarkdown(summary, result, renderOpts); err != nil {
 			return err
 		}
 	}
