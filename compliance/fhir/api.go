@@ -48,7 +48,7 @@ type Options struct {
 	// because real data must not point at them.
 	AllowExampleURLs bool `json:"allowExampleURLs,omitempty" yaml:"allowExampleURLs,omitempty"`
 	// Base is the directory that Include, Exclude and Blocking are
-	// relative to, such as the directory of the policy file; empty means
+	// relative to, such as the directory of the policy file. Empty means
 	// the root given to ValidateTree. A file outside Base is matched by
 	// its relative path, which then starts with "..".
 	Base string `json:"-" yaml:"-"`

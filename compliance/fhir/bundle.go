@@ -151,19 +151,19 @@ func (v *validator) validateBundle(bundle *Value, b *bundleFrame, expr string) {
 		// The fullUrl of a person resource carries its id, which is often
 		// a medical record number, so messages mask it.
 		person := pointsAtPerson(full) || res != nil && personResources[res.String("resourceType")]
-		shown := showIf(person, full)
+		urlText := showIf(person, full)
 		if strings.Contains(full, "/_history/") {
-			rule(fv, fex, "bdl-8", "fullUrl %s must not be a version-specific reference", shown)
+			rule(fv, fex, "bdl-8", "fullUrl %s must not be a version-specific reference", urlText)
 		}
 		if !hasScheme(full) {
-			v.add(SeverityError, "invalid", RuleBundle, fv, exprText(fex), "fullUrl %s must be an absolute URL (such as urn:uuid:... or https://server/fhir/Type/id)", shown)
+			v.add(SeverityError, "invalid", RuleBundle, fv, exprText(fex), "fullUrl %s must be an absolute URL (such as urn:uuid:... or https://server/fhir/Type/id)", urlText)
 		} else if t, id, ok := restfulTail(v.m, full); ok && res != nil && (strings.HasPrefix(full, "http:") || strings.HasPrefix(full, "https:")) {
 			rt, rid := res.String("resourceType"), res.String("id")
 			if rt != "" && (t != rt || (rid != "" && id != rid)) {
 				if person {
 					rid = maskValue(rid)
 				}
-				v.add(SeverityError, "invalid", RuleBundle, fv, exprText(fex), "fullUrl %s looks like a RESTful server URL, so it must end with the resource's type and id (/%s/%s)", shown, rt, rid)
+				v.add(SeverityError, "invalid", RuleBundle, fv, exprText(fex), "fullUrl %s looks like a RESTful server URL, so it must end with the resource's type and id (/%s/%s)", urlText, rt, rid)
 			}
 		}
 		version := ""
@@ -173,7 +173,7 @@ func (v *validator) validateBundle(bundle *Value, b *bundleFrame, expr string) {
 		if typ != "history" {
 			for _, other := range seen[full] {
 				if other == version {
-					rule(fv, fex, "bdl-7", "fullUrl %s occurs more than once with the same meta.versionId", shown)
+					rule(fv, fex, "bdl-7", "fullUrl %s occurs more than once with the same meta.versionId", urlText)
 					break
 				}
 			}

@@ -211,15 +211,15 @@ func (v *validator) checkExtension(val *Value, w walk) {
 				return
 			}
 		}
-		shown := url
+		urlText := url
 		if w.phi {
-			shown = maskValue(url)
+			urlText = maskValue(url)
 		}
 		if isExampleURL(url) {
-			v.add(SeverityWarning, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core; example domains are allowed but cannot be checked", shown)
+			v.add(SeverityWarning, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core; example domains are allowed but cannot be checked", urlText)
 			return
 		}
-		v.add(SeverityError, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core, so it is not allowed here; if an implementation guide you use defines it, allow its URL prefix (fhir.allowed-extensions in the policy, or the ci flag --allow-extension)", shown)
+		v.add(SeverityError, "structure", RuleExtension, uv, w.expr, "the extension %s is not defined in FHIR R4 core, so it is not allowed here; if an implementation guide you use defines it, allow its URL prefix (fhir.allowed-extensions in the policy, or the ci flag --allow-extension)", urlText)
 		return
 	}
 	if len(def.Contexts) == 0 {
@@ -294,10 +294,10 @@ func (v *validator) checkXHTMLElement(x *xhtmlScanner, element string, attrs []x
 	for _, a := range attrs {
 		name := strings.ToLower(a.name)
 		if strings.HasPrefix(name, "on") {
-			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has an event attribute %s on <%s>, which FHIR narrative does not allow", x.shown(a.name), local)
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has an event attribute %s on <%s>, which FHIR narrative does not allow", x.nameText(a.name), local)
 		}
 		if (name == "href" || name == "src") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.value)), "javascript:") {
-			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has a javascript: URL in %s, which FHIR narrative does not allow", x.shown(a.name))
+			v.add(SeverityError, "invalid", RuleNarrative, div, expr, "the narrative has a javascript: URL in %s, which FHIR narrative does not allow", x.nameText(a.name))
 		}
 	}
 }

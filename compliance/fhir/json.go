@@ -109,8 +109,8 @@ type parser struct {
 	// slab hands out Values in chunks to cut allocations.
 	slab []Value
 	// knownKey reports whether a property name may be printed in full in
-	// an error message; any other name is masked, because it may be a
-	// value written where a key belongs. nil masks every name.
+	// an error message. Any other name is masked, because it may be a
+	// value written where a key belongs, and nil masks every name.
 	knownKey func(string) bool
 	// colBase and colAt cache the column of one byte offset on the current
 	// line, so that computing columns stays linear on long lines.
@@ -277,11 +277,11 @@ func (p *parser) object(v *Value, depth int) error {
 			return err
 		}
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			shown := maskValue(key)
+			keyText := maskValue(key)
 			if p.knownKey != nil && p.knownKey(key) {
-				shown = strconv.Quote(key)
+				keyText = strconv.Quote(key)
 			}
-			return p.errorf("unexpected %s: expected ':' after property %s", p.describe(), shown)
+			return p.errorf("unexpected %s: expected ':' after property %s", p.describe(), keyText)
 		}
 		p.pos++
 		if err := p.skipSpace(); err != nil {

@@ -115,8 +115,8 @@ func (r *Report) Summary() Summary {
 
 // Line returns the summary as one line of text. Conformance counts files
 // (an NDJSON line counts as a file), not resources, because a bundle file
-// is conformant only when all its resources are. A summary of no files
-// says that nothing was checked instead of giving a percentage.
+// is conformant only when all its resources are. For no files the line
+// states that nothing was checked instead of giving a percentage.
 func (s Summary) Line() string {
 	if s.Files == 0 {
 		return "0 FHIR files selected, so nothing was checked"

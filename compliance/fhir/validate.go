@@ -197,9 +197,9 @@ func (v *validator) checkResourceID(idv *Value, path string, person bool) {
 }
 
 // unknownResourceType reports a resourceType that FHIR R4 does not define.
-// A near miss such as "Pateint" is printed with the type it resembles; any
-// other value is masked, because a document with a wrong type may still
-// be a patient record whose columns shifted.
+// A near miss such as "Pateint" is printed with the type it resembles. Any
+// other value is masked, because the document may still be a patient
+// record whose columns shifted.
 func (v *validator) unknownResourceType(rtv *Value, expr string) {
 	rt := rtv.Text
 	if guess := closest(rt, maps.Keys(v.m.resources)); guess != "" {

@@ -48,9 +48,9 @@ var xhtmlNames = func() map[string]bool {
 	return names
 }()
 
-// shown returns a name for an error message, masked when x.mask is set
+// nameText returns a name for an error message, masked when x.mask is set
 // and XHTML does not define it.
-func (x *xhtmlScanner) shown(name string) string {
+func (x *xhtmlScanner) nameText(name string) string {
 	if !x.mask || xhtmlNames[strings.ToLower(name)] {
 		return name
 	}
@@ -84,7 +84,7 @@ func (x *xhtmlScanner) scan() error {
 		}
 	}
 	if len(x.open) > 0 {
-		return x.errorf("element <%s> is not closed", x.shown(x.open[len(x.open)-1]))
+		return x.errorf("element <%s> is not closed", x.nameText(x.open[len(x.open)-1]))
 	}
 	return nil
 }
@@ -136,11 +136,11 @@ func (x *xhtmlScanner) markup() error {
 		}
 		x.space()
 		if x.i >= len(x.s) || x.s[x.i] != '>' {
-			return x.errorf("end tag </%s> is not closed with '>'", x.shown(name))
+			return x.errorf("end tag </%s> is not closed with '>'", x.nameText(name))
 		}
 		x.i++
 		if len(x.open) == 0 || x.open[len(x.open)-1] != name {
-			return x.errorf("unexpected end element </%s>", x.shown(name))
+			return x.errorf("unexpected end element </%s>", x.nameText(name))
 		}
 		x.open = x.open[:len(x.open)-1]
 		return nil
@@ -164,7 +164,7 @@ func (x *xhtmlScanner) startTag() error {
 	for {
 		spaced := x.space()
 		if x.i >= len(x.s) {
-			return x.errorf("start tag <%s> is not closed", x.shown(name))
+			return x.errorf("start tag <%s> is not closed", x.nameText(name))
 		}
 		switch x.s[x.i] {
 		case '>':
@@ -176,42 +176,42 @@ func (x *xhtmlScanner) startTag() error {
 			return nil
 		case '/':
 			if !strings.HasPrefix(x.s[x.i:], "/>") {
-				return x.errorf("invalid '/' in start tag <%s>", x.shown(name))
+				return x.errorf("invalid '/' in start tag <%s>", x.nameText(name))
 			}
 			x.i += 2
 			return x.start(name, x.attrs, len(x.open))
 		}
 		if !spaced {
-			return x.errorf("missing space before an attribute in <%s>", x.shown(name))
+			return x.errorf("missing space before an attribute in <%s>", x.nameText(name))
 		}
 		attr := x.name()
 		if attr == "" {
-			return x.errorf("invalid attribute name in <%s>", x.shown(name))
+			return x.errorf("invalid attribute name in <%s>", x.nameText(name))
 		}
 		x.space()
 		if x.i >= len(x.s) || x.s[x.i] != '=' {
-			return x.errorf("attribute %q in <%s> has no value", x.shown(attr), x.shown(name))
+			return x.errorf("attribute %q in <%s> has no value", x.nameText(attr), x.nameText(name))
 		}
 		x.i++
 		x.space()
 		if x.i >= len(x.s) || (x.s[x.i] != '"' && x.s[x.i] != '\'') {
-			return x.errorf("attribute %q in <%s> has an unquoted value", x.shown(attr), x.shown(name))
+			return x.errorf("attribute %q in <%s> has an unquoted value", x.nameText(attr), x.nameText(name))
 		}
 		quote := x.s[x.i]
 		end := strings.IndexByte(x.s[x.i+1:], quote)
 		if end < 0 {
-			return x.errorf("attribute %q in <%s> has an unterminated value", x.shown(attr), x.shown(name))
+			return x.errorf("attribute %q in <%s> has an unterminated value", x.nameText(attr), x.nameText(name))
 		}
 		value := x.s[x.i+1 : x.i+1+end]
 		if strings.IndexByte(value, '<') >= 0 {
-			return x.errorf("attribute %q in <%s> contains '<'", x.shown(attr), x.shown(name))
+			return x.errorf("attribute %q in <%s> contains '<'", x.nameText(attr), x.nameText(name))
 		}
-		if err := checkEntities(value, x.shown); err != nil {
+		if err := checkEntities(value, x.nameText); err != nil {
 			return err
 		}
 		for _, a := range x.attrs {
 			if a.name == attr {
-				return x.errorf("attribute %q repeated in <%s>", x.shown(attr), x.shown(name))
+				return x.errorf("attribute %q repeated in <%s>", x.nameText(attr), x.nameText(name))
 			}
 		}
 		x.attrs = append(x.attrs, xhtmlAttr{name: attr, value: value})
@@ -252,7 +252,7 @@ func (x *xhtmlScanner) entity() error {
 	if end < 0 {
 		return x.errorf("'&' does not start an entity; write &amp; for a literal '&'")
 	}
-	if err := checkEntity(x.s[x.i+1:x.i+end], x.shown); err != nil {
+	if err := checkEntity(x.s[x.i+1:x.i+end], x.nameText); err != nil {
 		return err
 	}
 	x.i += end + 1
@@ -260,8 +260,8 @@ func (x *xhtmlScanner) entity() error {
 }
 
 // checkEntities checks every entity reference in an attribute value;
-// shown prepares a name for the error message.
-func checkEntities(v string, shown func(string) string) error {
+// nameText prepares a name for the error message.
+func checkEntities(v string, nameText func(string) string) error {
 	for {
 		i := strings.IndexByte(v, '&')
 		if i < 0 {
@@ -271,7 +271,7 @@ func checkEntities(v string, shown func(string) string) error {
 		if end < 0 {
 			return fmt.Errorf("'&' does not start an entity; write &amp; for a literal '&'")
 		}
-		if err := checkEntity(v[i+1:i+end], shown); err != nil {
+		if err := checkEntity(v[i+1:i+end], nameText); err != nil {
 			return err
 		}
 		v = v[i+end+1:]
@@ -280,7 +280,7 @@ func checkEntities(v string, shown func(string) string) error {
 
 // checkEntity accepts the five XML entities and character references to
 // valid XML characters; HTML entities such as &reg; are not XML.
-func checkEntity(name string, shown func(string) string) error {
+func checkEntity(name string, nameText func(string) string) error {
 	switch name {
 	case "lt", "gt", "amp", "quot", "apos":
 		return nil
@@ -303,7 +303,7 @@ func checkEntity(name string, shown func(string) string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("invalid character entity &%s;", shown(name))
+	return fmt.Errorf("invalid character entity &%s;", nameText(name))
 }
 
 func digitValue(c rune) int {
