@@ -28,6 +28,9 @@ type byteScanner struct {
 	eof  bool
 	// readErr is a read error other than io.EOF.
 	readErr error
+	// quiet makes syntaxError return errBail without wording the error,
+	// for the fast decoder, which hands bad input to encoding/json anyway.
+	quiet bool
 }
 
 // scanReadSize is how many bytes one refill asks the source for.
@@ -142,7 +145,10 @@ const (
 // syntaxError describes invalid JSON found while the scanner was in state
 // and reading the token that starts at from. The window must still hold
 // the bytes from from on.
-func (s *byteScanner) syntaxError(state string, from int64) *ParseError {
+func (s *byteScanner) syntaxError(state string, from int64) error {
+	if s.quiet {
+		return errBail
+	}
 	for {
 		start := int(from - s.base)
 		data := make([]byte, 0, len(state)+len(s.buf)-start)

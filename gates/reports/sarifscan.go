@@ -158,7 +158,9 @@ func (p *sarifStream) result(state string, res *sarifResult) (int64, error) {
 	saved := s.keep(start)
 	defer s.release(saved)
 
+	s.quiet = true
 	err := decodeResult(s, res)
+	s.quiet = false
 	if err == nil {
 		return start, nil
 	}
