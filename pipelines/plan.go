@@ -30,7 +30,12 @@ type PlannedStep struct {
 // steps that pull it, so an operator can copy every entry to a mirror
 // (for example with `crane copy`) before an air-gapped run.
 type PlannedImage struct {
+	// Ref is the reference the run pulls, with the mirror applied.
 	Ref string `json:"ref"`
+	// Source is the public reference a mirror copies Ref from. It equals
+	// Ref when hmsci knows no other origin: no mirror, or an override or
+	// Dockerfile image outside the mirror.
+	Source string `json:"source"`
 	// Pinned is true when Ref names a digest.
 	Pinned bool `json:"pinned"`
 	// Artifact marks an OCI artifact that is not a container image, such
@@ -94,6 +99,10 @@ func MakePlan(sourceDir string, cfg *config.Config, phaseNames []string) (*Plan,
 	}
 	opts := r.stepOptions()
 	images := steps.NewImages(opts)
+	// upstream resolves the same references without the mirror prefix,
+	// so the plan can say what to copy into the mirror.
+	upstream := images
+	upstream.Mirror = ""
 	plan := &Plan{Source: sourceDir, Policy: cfg.Source, Gates: plannedGates(cfg), Problems: r.detection.Problems}
 	pulls := newPullList(opts.Mirror)
 
@@ -126,7 +135,11 @@ func MakePlan(sourceDir string, cfg *config.Config, phaseNames []string) (*Plan,
 					plan.Problems = append(plan.Problems, fmt.Sprintf("step %s: %v", spec.Name, err))
 				} else {
 					ps.Image = img
-					pulls.add(spec.Name, steps.Pull{Ref: img, Purpose: "step image"})
+					source, err := upstream.ResolveFor(spec, r.detection)
+					if err != nil {
+						source = img
+					}
+					pulls.add(spec.Name, steps.Pull{Ref: img, Source: source, Purpose: "step image"})
 				}
 			}
 			if ps.Runs == "container" {
@@ -177,7 +190,17 @@ func (l *pullList) add(step string, p steps.Pull) {
 	if !ok {
 		i = len(l.list)
 		l.index[p.Ref] = i
-		img := PlannedImage{Ref: p.Ref, Pinned: p.Pinned(), Artifact: p.Artifact}
+		source := p.Source
+		if source == "" || source == p.Ref {
+			// The mirror keeps the source registry in the path, so a
+			// reference under it, such as a build argument's, names its
+			// origin after the prefix.
+			source = p.Ref
+			if l.mirror != "" && strings.HasPrefix(p.Ref, l.mirror) {
+				source = strings.TrimPrefix(p.Ref, l.mirror)
+			}
+		}
+		img := PlannedImage{Ref: p.Ref, Source: source, Pinned: p.Pinned(), Artifact: p.Artifact}
 		if l.bypasses(p) {
 			img.BypassesMirror, img.MirrorHint = true, p.MirrorHint
 		}
@@ -289,6 +312,9 @@ func (p *Plan) writeImages(b *strings.Builder) {
 			line += "  [" + strings.Join(flags, "; ") + "]"
 		}
 		fmt.Fprintln(b, line)
+		if img.Source != img.Ref {
+			fmt.Fprintf(b, "      copy from: %s\n", img.Source)
+		}
 		for _, use := range img.UsedBy {
 			fmt.Fprintf(b, "      %s: %s\n", use.Purpose, strings.Join(use.Steps, ", "))
 		}

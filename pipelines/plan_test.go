@@ -85,6 +85,12 @@ func TestPlanAirGapDatabases(t *testing.T) {
 	}
 	assert.Contains(t, refs, "registry.hospital.example/mirror/ghcr.io/aquasecurity/trivy-db:2")
 	assert.Contains(t, refs, "registry.hospital.example/mirror/ghcr.io/aquasecurity/trivy-checks:1")
+	for _, img := range mirrored.Images {
+		if img.Ref == "registry.hospital.example/mirror/ghcr.io/aquasecurity/trivy-db:2" {
+			assert.Equal(t, "ghcr.io/aquasecurity/trivy-db:2", img.Source)
+			assert.True(t, img.Artifact)
+		}
+	}
 }
 
 func TestStepOptionsReadEveryDatabaseKey(t *testing.T) {
@@ -152,9 +158,16 @@ func TestPlanListsEveryImage(t *testing.T) {
 	node := byRef[mirror+"docker.io/library/node:22.12.0-bookworm@sha256:0e910f435308c36ea60b4cfd7b80208044d77a074d16b768a81901ce938a62dc"]
 	assert.True(t, node.Pinned)
 
+	assert.Equal(t, "docker.io/library/postgres:17.2-alpine", byRef[mirror+"docker.io/library/postgres:17.2-alpine"].Source)
+	assert.Equal(t, "gcr.io/distroless/nodejs20-debian12:nonroot", byRef["gcr.io/distroless/nodejs20-debian12:nonroot"].Source)
+	assert.Equal(t, "docker.io/library/node:20.19.5-bookworm-slim", byRef[mirror+"docker.io/library/node:20.19.5-bookworm-slim"].Source,
+		"a build argument under the mirror names its origin after the prefix")
+	assert.Equal(t, "docker.io/postman/newman:6.2.1-alpine", byRef[mirror+"docker.io/postman/newman:6.2.1-alpine"].Source)
+
 	var text bytes.Buffer
 	require.NoError(t, plan.WriteText(&text))
 	assert.Contains(t, text.String(), mirror+"docker.io/library/postgres:17.2-alpine  [UNPINNED: no digest]")
+	assert.Contains(t, text.String(), "copy from: docker.io/library/postgres:17.2-alpine")
 	assert.Contains(t, text.String(), "postgres service: newman")
 	assert.Contains(t, text.String(), "not under images.mirror: set container.build-args")
 
@@ -163,6 +176,7 @@ func TestPlanListsEveryImage(t *testing.T) {
 	var decoded struct {
 		Images []struct {
 			Ref    string `json:"ref"`
+			Source string `json:"source"`
 			Pinned bool   `json:"pinned"`
 			UsedBy []struct {
 				Purpose string   `json:"purpose"`
@@ -174,6 +188,7 @@ func TestPlanListsEveryImage(t *testing.T) {
 	require.NotEmpty(t, decoded.Images)
 	for _, img := range decoded.Images {
 		assert.NotEmpty(t, img.Ref)
+		assert.NotEmpty(t, img.Source, img.Ref)
 		assert.NotEmpty(t, img.UsedBy, img.Ref)
 	}
 }

@@ -13,6 +13,10 @@ type Pull struct {
 	// Ref is the reference as the run pulls it, after overrides and the
 	// mirror; empty when Problem is set.
 	Ref string
+	// Source is the public reference that a mirror copies Ref from, such
+	// as the table image without the mirror prefix. It equals Ref for an
+	// override or a Dockerfile image, whose origin hmsci does not know.
+	Source string
 	// Purpose is the reason the step pulls it, such as "postgres service".
 	Purpose string
 	// Artifact marks an OCI artifact that is not a container image, such
@@ -37,7 +41,11 @@ func imagePull(o Options, key, purpose string) Pull {
 	if err != nil {
 		return Pull{Purpose: purpose, Problem: err.Error()}
 	}
-	return Pull{Ref: ref, Purpose: purpose}
+	source, err := NewImages(Options{ImageOverrides: o.ImageOverrides}).Resolve(key)
+	if err != nil {
+		source = ref
+	}
+	return Pull{Ref: ref, Source: source, Purpose: purpose}
 }
 
 // trivyPulls lists the Trivy databases a step may fetch into its cache.
@@ -46,14 +54,14 @@ func trivyPulls(o Options, step string, checks bool) []Pull {
 	var out []Pull
 	if step != "trivy-config" {
 		if db := trivyVulnDB(o, step); db != "" {
-			out = append(out, Pull{Ref: db, Purpose: "Trivy vulnerability database", Artifact: true})
+			out = append(out, Pull{Ref: db, Source: DefaultTrivyDBRepository, Purpose: "Trivy vulnerability database", Artifact: true})
 		}
 		if java := trivyJavaDB(o); java != "" {
-			out = append(out, Pull{Ref: java, Purpose: "Trivy Java index database (only for JAR files)", Artifact: true})
+			out = append(out, Pull{Ref: java, Source: DefaultTrivyJavaDBRepository, Purpose: "Trivy Java index database (only for JAR files)", Artifact: true})
 		}
 	}
 	if bundle := trivyChecks(o); checks && bundle != "" {
-		out = append(out, Pull{Ref: bundle, Purpose: "Trivy misconfiguration checks bundle", Artifact: true})
+		out = append(out, Pull{Ref: bundle, Source: DefaultTrivyChecksRepository, Purpose: "Trivy misconfiguration checks bundle", Artifact: true})
 	}
 	return out
 }
@@ -109,7 +117,8 @@ func dockerfilePulls(d Detection, o Options) []Pull {
 		default:
 			hint = "edit the Dockerfile's " + img.Instruction + " line, or make the image a build argument"
 		}
-		out = append(out, Pull{Ref: NormalizeRef(img.Ref), Purpose: purpose, Unmirrored: true, MirrorHint: hint})
+		ref := NormalizeRef(img.Ref)
+		out = append(out, Pull{Ref: ref, Source: ref, Purpose: purpose, Unmirrored: true, MirrorHint: hint})
 	}
 	return out
 }
