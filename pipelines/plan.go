@@ -33,8 +33,8 @@ type PlannedImage struct {
 	// Ref is the reference the run pulls, with the mirror applied.
 	Ref string `json:"ref"`
 	// Source is the public reference a mirror copies Ref from. It equals
-	// Ref when hmsci knows no other origin: no mirror, or an override or
-	// Dockerfile image outside the mirror.
+	// Ref when no other origin is known: without a mirror, and for an
+	// override or a Dockerfile image outside the mirror.
 	Source string `json:"source"`
 	// Pinned is true when Ref names a digest.
 	Pinned bool `json:"pinned"`
@@ -43,7 +43,7 @@ type PlannedImage struct {
 	Artifact bool `json:"artifact,omitempty"`
 	// BypassesMirror marks, when a mirror is set, a reference outside it
 	// that images.mirror does not rewrite, such as a Dockerfile's base
-	// image. MirrorHint says how to move it under the mirror.
+	// image. MirrorHint is the change that moves it under the mirror.
 	BypassesMirror bool   `json:"bypassesMirror,omitempty"`
 	MirrorHint     string `json:"mirrorHint,omitempty"`
 	// UsedBy lists the reasons the run pulls the reference, in plan order.
@@ -100,7 +100,7 @@ func MakePlan(sourceDir string, cfg *config.Config, phaseNames []string) (*Plan,
 	opts := r.stepOptions()
 	images := steps.NewImages(opts)
 	// upstream resolves the same references without the mirror prefix,
-	// so the plan can say what to copy into the mirror.
+	// so the plan can list what to copy into the mirror.
 	upstream := images
 	upstream.Mirror = ""
 	plan := &Plan{Source: sourceDir, Policy: cfg.Source, Gates: plannedGates(cfg), Problems: r.detection.Problems}
