@@ -5,7 +5,8 @@ import "bytes"
 // Delimiter-separated text: a header row whose columns name PHI (name,
 // dob, ssn) gives its categories to the cells of the rows below it. The
 // same rows are found in a .csv, a .tsv, a .txt or a Markdown table,
-// because exports land in a repository under any name.
+// because exports land in a repository under any name. Program source
+// files (Go, JavaScript, Java, Python) are not read for tables.
 
 // table is the header row that the current line may belong to.
 type table struct {
@@ -59,6 +60,9 @@ func (s *fileScan) tableLine(t *table, off, end int) bool {
 		}
 		t.cols = nil
 	}
+	if !headerBytesOnly(s.data[off:end]) {
+		return false
+	}
 	if s.fileSep != 0 && first {
 		// The first line of a .csv or .tsv file is its header when it
 		// reads like one, whatever its columns are.
@@ -101,7 +105,8 @@ func (s *fileScan) tableHeader(t *table, off, end int, sep byte, needPHI bool) b
 	if bytes.IndexByte(s.data[off:end], sep) < 0 {
 		return false
 	}
-	cells := s.tableCells(off, end, sep, nil)
+	t.cells = s.tableCells(off, end, sep, t.cells[:0])
+	cells := t.cells
 	cols := make([]kind, 0, len(cells))
 	named := 0
 	var all kind
@@ -148,6 +153,22 @@ func (s *fileScan) tableCells(off, end int, sep byte, cells []span) []span {
 		off, end = l, r
 	}
 	return splitCells(s.data, off, end, sep, cells)
+}
+
+// headerBytesOnly reports whether line has only bytes that a header row
+// may have: those of column names, quotes and separators. It rejects most
+// lines of code and prose in one pass, before any split.
+func headerBytesOnly(line []byte) bool {
+	for _, c := range line {
+		switch {
+		case isAlnum(c):
+		case c == ' ', c == '\t', c == '\r', c == '_', c == '-', c == '.', c == '#', c == '/', c == '(', c == ')',
+			c == '"', c == '\'', c == ',', c == ';', c == '|':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isColumnName reports whether cell reads as a column name: a letter or

@@ -56,7 +56,6 @@ const maxLogCall = 4000
 func (s *fileScan) scanLogCalls(lang language, maskFuncs map[string]bool) {
 	data := s.data
 	s.lineOff, s.lineNo = 0, 1
-	s.collectCopies()
 	for off := 0; off < len(data); {
 		p := bytes.IndexByte(data[off:], '(')
 		if p < 0 {

@@ -45,7 +45,10 @@ type fileScan struct {
 	lastPatientLine int
 	structured      bool // values come from a parsed structure (JSON, SQL, HL7)
 	// fileSep is the cell separator of a .csv or .tsv file, or 0.
-	fileSep   byte
+	fileSep byte
+	// source is set for program source files, whose lines are never
+	// table rows.
+	source    bool
 	synthFile string
 	covered   []span // values already classified by a structured pass
 	// icdWindow is how many lines apart an ICD-10-CM code and an
@@ -58,10 +61,7 @@ type fileScan struct {
 	// interpolated string out of skipString.
 	logExpr   string
 	logExprAt int
-	// copies are the local assignments of the file, for log calls that
-	// write a copy of a PHI field.
-	copies []localCopy
-	lineNo int
+	lineNo    int
 }
 
 // identifierRules are the rules whose hits tie an ICD-10-CM code to a person.
@@ -163,6 +163,7 @@ func scanFile(p string, data []byte, maskFuncs map[string]bool) []hit {
 		s.synthFile = "Synthea-generated fixture"
 	}
 	f, lang := detectFormat(p, data)
+	s.source = lang != langNone
 	if f == formatJSON || f == formatYAML {
 		s.icdWindow = objectICDWindow
 	}
@@ -224,7 +225,7 @@ func (s *fileScan) scanText(yaml bool) {
 		patient := false
 		if yaml {
 			stack, patient = s.yamlContext(stack, off, end)
-		} else if s.tableLine(&tbl, off, end) {
+		} else if !s.source && s.tableLine(&tbl, off, end) {
 			off = end + 1
 			continue
 		}

@@ -129,6 +129,10 @@ func TestScanLogExposure(t *testing.T) {
 		{"go local copy", "a.go", "s := p.SSN\nlog.Println(s)", 1},
 		{"local copy masked", "a.ts", "const s = patient.ssn;\nconsole.info(mask(s))", 0},
 		{"local reassigned", "a.ts", "let s = patient.ssn;\ns = other.id;\nconsole.info(s)", 0},
+		{"comparison is no copy", "a.ts", "if (s == patient.ssn) console.info(s)", 0},
+		{"compound assignment is no copy", "a.ts", "s += patient.ssn;\nconsole.info(s)", 0},
+		{"field assignment is no copy", "a.ts", "this.s = patient.ssn;\nconsole.info(s)", 0},
+		{"python local copy", "a.py", "s = patient.ssn\nprint(s)", 1},
 		{"local of no phi", "a.ts", "const s = order.total;\nconsole.info(s)", 0},
 		{"local far away", "a.ts", "const s = patient.ssn;\n" + strings.Repeat("// filler line\n", 300) + "console.info(s)", 0},
 	}
