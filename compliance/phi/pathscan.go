@@ -29,7 +29,7 @@ func nameText(name string) []byte {
 }
 
 // maxExtension is the longest file name extension kept unmasked, in bytes
-// (".ndjson").
+// without the dot ("ndjson").
 const maxExtension = 6
 
 // nameHits returns the value hits in one file or folder name. Rules that
@@ -60,8 +60,7 @@ func maskedName(name string, hits []hit) string {
 	return string(b)
 }
 
-// shownPath returns p with the values detected in any of its names
-// masked. Results are cached per name, because every file of a folder
+// shownPath returns p with each name that holds a detected value masked. Results are cached per name, because every file of a folder
 // shares the folder's names.
 func (sc *scanner) shownPath(p string) string {
 	if sc.names == nil {
