@@ -60,8 +60,9 @@ func maskedName(name string, hits []hit) string {
 	return string(b)
 }
 
-// shownPath returns p with each name that holds a detected value masked. Results are cached per name, because every file of a folder
-// shares the folder's names.
+// shownPath returns p with each name that holds a detected value masked.
+// Results are cached per name, because every file of a folder shares the
+// folder's names.
 func (sc *scanner) shownPath(p string) string {
 	if sc.names == nil {
 		sc.names = map[string]string{}
