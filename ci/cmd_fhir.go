@@ -109,8 +109,12 @@ func runFHIRValidate(ctx context.Context, env *environment, f fhirFlags, args []
 			return fail(err)
 		}
 		if info.IsDir() && len(rep.Outcomes) == 0 {
-			fmt.Fprintf(env.stderr, "ci fhir validate: no file under %q matches fhir.include %q of %s; the globs are matched against paths relative to %s\n",
-				root, includeGlobs(opts), cfg.Source, baseName)
+			excluded := ""
+			if len(opts.Exclude) > 0 {
+				excluded = fmt.Sprintf(" and not fhir.exclude %q", opts.Exclude)
+			}
+			fmt.Fprintf(env.stderr, "ci fhir validate: no file under %q matches fhir.include %q%s of %s; the globs are matched against paths relative to %s\n",
+				root, includeGlobs(opts), excluded, cfg.Source, baseName)
 		}
 		// Name each file by the path the user gave, so that the report
 		// points at it from the working directory.

@@ -118,7 +118,7 @@ func TestFHIRValidateGlobsRelativeToPolicy(t *testing.T) {
 
 	_, stderr, code = runFHIRCommand(t, "--policy", policy, filepath.Join(app, "other"))
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, `matches fhir.include ["fixtures/fhir/**/*.json"]`)
+	assert.Contains(t, stderr, `matches fhir.include ["fixtures/fhir/**/*.json"] and not fhir.exclude ["**/node_modules/**"]`)
 	assert.Contains(t, stderr, "the directory of "+policy)
 }
 
