@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -275,18 +277,87 @@ func isHex(c byte) bool {
 }
 
 // stringValue converts a scanned string to Go the way encoding/json does:
-// escapes decoded and invalid UTF-8 replaced by U+FFFD.
+// escapes decoded and each byte of invalid UTF-8 replaced by U+FFFD.
 func (s *byteScanner) stringValue(start, end int64, flags stringFlags) string {
-	raw := s.bytesAt(start, end)
+	raw := s.bytesAt(start+1, end-1)
 	if flags&stringEscaped == 0 && (flags&stringNonASCII == 0 || utf8.Valid(raw)) {
-		return string(raw[1 : len(raw)-1])
+		return string(raw)
 	}
-	var out string
-	if err := json.Unmarshal(raw, &out); err != nil {
-		// scanString validated the escapes, so this cannot happen.
-		return string(raw[1 : len(raw)-1])
+	return unquoteJSON(raw)
+}
+
+// unquoteJSON decodes the content of a JSON string that scanString has
+// validated. A \u escape of a lone UTF-16 surrogate becomes U+FFFD, as in
+// encoding/json.
+func unquoteJSON(raw []byte) string {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		switch {
+		case c == '\\':
+			out, i = unescapeAt(raw, i, out)
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(raw[i:])
+			if r == utf8.RuneError && size == 1 {
+				out = utf8.AppendRune(out, unicode.ReplacementChar)
+			} else {
+				out = append(out, raw[i:i+size]...)
+			}
+			i += size
+		}
 	}
-	return out
+	return string(out)
+}
+
+// unescapeAt appends the escape sequence at raw[i] to out and returns the
+// index after it.
+func unescapeAt(raw []byte, i int, out []byte) ([]byte, int) {
+	switch raw[i+1] {
+	case 'b':
+		return append(out, '\b'), i + 2
+	case 'f':
+		return append(out, '\f'), i + 2
+	case 'n':
+		return append(out, '\n'), i + 2
+	case 'r':
+		return append(out, '\r'), i + 2
+	case 't':
+		return append(out, '\t'), i + 2
+	case 'u':
+		r := hex4(raw[i+2 : i+6])
+		i += 6
+		if utf16.IsSurrogate(r) {
+			if i+6 <= len(raw) && raw[i] == '\\' && raw[i+1] == 'u' {
+				if pair := utf16.DecodeRune(r, hex4(raw[i+2:i+6])); pair != unicode.ReplacementChar {
+					return utf8.AppendRune(out, pair), i + 6
+				}
+			}
+			r = unicode.ReplacementChar
+		}
+		return utf8.AppendRune(out, r), i
+	}
+	// '"', '\\' and '/' stand for themselves.
+	return append(out, raw[i+1]), i + 2
+}
+
+// hex4 decodes four hexadecimal digits that scanString has checked.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c <= '9':
+			c -= '0'
+		case c <= 'F':
+			c -= 'A' - 10
+		default:
+			c -= 'a' - 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // readString reads a string value and converts it.

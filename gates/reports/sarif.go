@@ -450,6 +450,11 @@ func firstByKey(m map[string]string) string {
 	if len(m) == 0 {
 		return ""
 	}
+	if len(m) == 1 {
+		for _, v := range m {
+			return v
+		}
+	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

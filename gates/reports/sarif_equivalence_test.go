@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -69,6 +70,8 @@ var sarifEdgeCases = map[string]string{
 	"kelvin sign key":        "{\"\u212aind\":\"pass\",\"message\":{\"text\":\"m\"}}",
 	"escaped key":            `{"rule\u0049d":"r","message":{"text":"m"}}`,
 	"escaped value":          `{"ruleId":"r\"\u00e9\/","message":{"text":"line\nnext \ud83d\ude00"}}`,
+	"lone surrogates":        `{"ruleId":"\ud800x\udc00\ud83d\u0041","message":{"text":"\ud83d\ud83d\ude00 \uDBFF\uDFFF \t\b\f\r\\"}}`,
+	"escaped map key":        `{"partialFingerprints":{"a\u0062":"\u00e9","\ud800":"x"}}`,
 	"invalid utf8":           "{\"ruleId\":\"r\xff\",\"message\":{\"text\":\"\xc3\"}}",
 	"repeated locations":     `{"locations":[{"physicalLocation":{"region":{"startLine":5,"startColumn":2}}}],"locations":[{"physicalLocation":{"region":{"endLine":9}}}]}`,
 	"repeated struct":        `{"message":{"text":"a","arguments":["x"]},"message":{"id":"m"}}`,
@@ -227,5 +230,21 @@ func FuzzScanSARIFMatchesReference(f *testing.F) {
 		}
 		require.Equal(t, want.findings, got.findings)
 		require.Equal(t, want.tools, got.tools)
+	})
+}
+
+// FuzzUnquoteJSON checks the string decoder against encoding/json on every
+// string that encoding/json accepts.
+func FuzzUnquoteJSON(f *testing.F) {
+	for _, s := range []string{`plain`, `a\"b\\c\/d\b\f\n\r\t`, `\u00e9\ud83d\ude00`, `\ud800`, `\udc00\ud800x`, "\xff\xc3(", `\uD83D\u0041`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, content []byte) {
+		quoted := append(append([]byte{'"'}, content...), '"')
+		var want string
+		if json.Unmarshal(quoted, &want) != nil {
+			return
+		}
+		require.Equal(t, want, unquoteJSON(content))
 	})
 }
