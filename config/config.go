@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -51,14 +52,22 @@ type Config struct {
 
 // Images sets where step images come from.
 type Images struct {
-	// Mirror is a registry prefix that replaces each image's registry,
-	// such as "registry.hospital.example/mirror".
+	// Mirror is a registry prefix put in front of each image reference,
+	// which keeps its source registry: with "registry.hospital.example/mirror",
+	// docker.io/library/node:22 is pulled as
+	// registry.hospital.example/mirror/docker.io/library/node:22.
 	Mirror string `yaml:"mirror"`
 	// Overrides replaces the image reference of single steps.
 	Overrides map[StepName]string `yaml:"overrides"`
 	// AllowRuntimeDownloads lets steps fetch tools or rule sets at run
 	// time; off by default for air-gapped networks.
 	AllowRuntimeDownloads bool `yaml:"allow-runtime-downloads"`
+	// NPMRegistry is the npm registry that Node steps install the
+	// project's packages from, such as a hospital's npm mirror; empty means
+	// the project's .npmrc or npm's default.
+	NPMRegistry URL `yaml:"npm-registry"`
+	// GoProxy is the GOPROXY of Go steps; empty means Go's default.
+	GoProxy URL `yaml:"go-proxy"`
 }
 
 func (im *Images) check() error {
@@ -69,6 +78,13 @@ func (im *Images) check() error {
 		ref := im.Overrides[step]
 		if ref == "" || strings.Contains(ref, "://") || strings.ContainsAny(ref, " \t\r\n") {
 			return fmt.Errorf("invalid image reference %q for step %q: use a reference such as \"registry.example/team/tool:1.2@sha256:...\"", ref, step)
+		}
+	}
+	// Credentials in a URL would end up in logs and in the engine's cache
+	// keys; registries authenticate through the project's .npmrc or netrc.
+	for key, u := range map[string]URL{"npm-registry": im.NPMRegistry, "go-proxy": im.GoProxy} {
+		if parsed, err := url.Parse(string(u)); err == nil && parsed.User != nil {
+			return fmt.Errorf("invalid %s %q: remove the credentials from the URL and give them to the tool as a secret", key, redactURL(string(u)))
 		}
 	}
 	return nil

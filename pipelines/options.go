@@ -36,6 +36,8 @@ func stepOptions(cfg *config.Config, client *dagger.Client, getenv func(string) 
 		Mirror:                 cfg.Images.Mirror,
 		ImageOverrides:         imageOverrides(cfg),
 		AllowRuntimeDownloads:  cfg.Images.AllowRuntimeDownloads,
+		NPMRegistry:            string(cfg.Images.NPMRegistry),
+		GoProxy:                string(cfg.Images.GoProxy),
 		KubernetesVersion:      cfg.Infrastructure.Kubernetes.KubernetesVersion,
 		Dockerfile:             cfg.Container.Dockerfile,
 		RequireMinimalImage:    cfg.Container.MinimalRuntime,
