@@ -46,6 +46,7 @@ type Config struct {
 	PHI            PHI            `yaml:"phi"`
 	FHIR           FHIR           `yaml:"fhir"`
 	HIPAA          HIPAA          `yaml:"hipaa"`
+	App            App            `yaml:"app"`
 	Container      Container      `yaml:"container"`
 	Infrastructure Infrastructure `yaml:"infrastructure"`
 }
@@ -248,6 +249,29 @@ func checkRuleIDs(disabled, known []string) error {
 	return nil
 }
 
+// App sets how the pipeline starts the application service that API,
+// end-to-end, accessibility, load and DAST tests run against.
+type App struct {
+	// Command replaces the image's entrypoint and command, such as
+	// ["/nodejs/bin/node", "dist/dev-server.js"]; empty keeps them.
+	Command []string `yaml:"command"`
+	// Port is the port the app listens on; the pipeline also sets PORT.
+	Port int `yaml:"port" min:"1" max:"65535" unit:"port"`
+	// Env sets environment variables of the app service, such as test
+	// sessions. The values travel in plain text, so never put a secret
+	// here.
+	Env map[string]string `yaml:"env"`
+}
+
+func (a *App) check() error {
+	for _, name := range slices.Sorted(maps.Keys(a.Env)) {
+		if !buildArgName.MatchString(name) {
+			return fmt.Errorf("invalid env name %q: use letters, digits and '_', not starting with a digit", name)
+		}
+	}
+	return nil
+}
+
 // HIPAA sets the in-process HIPAA safeguard checks. Empty lists mean the
 // built-in defaults listed in docs/hipaa.md.
 type HIPAA struct {
@@ -293,6 +317,7 @@ func Default() *Config {
 			Compliance: phase, Container: phase, Infrastructure: phase,
 		},
 		Steps: defaultSteps(),
+		App:   App{Port: 3000, Env: map[string]string{}},
 		PHI: PHI{
 			Include:       []Glob{"**"},
 			Exclude:       []Glob{"**/.git/**", "**/node_modules/**", "**/vendor/**", "**/dist/**", "**/build/**", "hmsci-reports/**"},

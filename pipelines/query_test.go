@@ -101,3 +101,25 @@ func TestEmptyTokenVariableIsAnError(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "SNYK_TOKEN is empty")
 }
+
+// TestAppSectionStartsTheAppService checks that the policy's app section
+// reaches the app service that API tests run against.
+func TestAppSectionStartsTheAppService(t *testing.T) {
+	dir := copyApp(t)
+	cfg := loadPolicy(t, dir)
+	cfg.App.Command = []string{"/nodejs/bin/node", "dist/dev-server.js"}
+	cfg.App.Env = map[string]string{"HMS_DEV_SESSIONS": "token-a:clinician:dr-a"}
+
+	rec := daggertest.New()
+	rec.Leaves["exitCode"] = 0
+	ctx := context.Background()
+	client, err := dagger.Connect(ctx, dagger.WithConn(rec))
+	require.NoError(t, err)
+	defer client.Close()
+
+	_, err = Run(ctx, Options{SourceDir: dir, Client: client, Config: cfg, OutDir: t.TempDir(), Phases: []string{PhaseTesting}})
+	require.NoError(t, err)
+	queries := strings.Join(rec.Queries(), "\n")
+	assert.Contains(t, queries, `withEnvVariable(name:"HMS_DEV_SESSIONS", value:"token-a:clinician:dr-a")`)
+	assert.Contains(t, queries, `"dist/dev-server.js"`)
+}

@@ -118,6 +118,10 @@ type Options struct {
 	// AppCommand starts the app (default: the Dockerfile's entrypoint when a
 	// Dockerfile exists, else "npm start").
 	AppCommand []string
+	// AppEnv sets extra environment variables of the app service, such as
+	// test sessions for API tests. They are plain values in the query, so
+	// never put a secret here.
+	AppEnv map[string]string
 	// MigrateUp and MigrateDown run the database migrations in the app's
 	// source (default: the package.json scripts migrate:up / migrate:down,
 	// or db:migrate / db:rollback).

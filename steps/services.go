@@ -84,12 +84,14 @@ func (env *Env) buildServices() (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.App = env.withBackends(app, s).
+	app = env.withBackends(app, s).
 		WithEnvVariable("PORT", strconv.Itoa(port)).
 		WithEnvVariable("HOST", "0.0.0.0").
-		WithEnvVariable("NODE_ENV", "test").
-		WithExposedPort(port).
-		AsService(opts)
+		WithEnvVariable("NODE_ENV", "test")
+	for _, name := range sortedEnv(env.Options.AppEnv) {
+		app = app.WithEnvVariable(name, env.Options.AppEnv[name])
+	}
+	s.App = app.WithExposedPort(port).AsService(opts)
 	return s, nil
 }
 
