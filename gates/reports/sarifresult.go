@@ -7,10 +7,10 @@ import (
 
 // decodeResult reads one SARIF result object into res without reflection.
 // It returns errBail for any input whose meaning under encoding/json it
-// does not reproduce exactly: a type mismatch, a key that differs from a
-// field name only in case, an escaped key, a repeated key of a slice or
-// map field, and invalid JSON. The caller then decodes the same bytes with
-// encoding/json, which reports the error or handles the edge case.
+// does not reproduce exactly. Such input is a type mismatch, a key that
+// differs from a field name only in case, an escaped key, a repeated key of
+// a slice or map field, or invalid JSON. The caller then decodes the same
+// bytes with encoding/json, which reports the error or handles the case.
 func decodeResult(s *byteScanner, res *sarifResult) error {
 	var seen uint8
 	err := fastObject(s, func(key []byte) error {
@@ -223,6 +223,7 @@ func fastInt(s *byteScanner, dst *int) error {
 	if len(text) > 18 {
 		return errBail
 	}
+
 	n := 0
 	neg := false
 	for i, c := range text {
@@ -238,6 +239,7 @@ func fastInt(s *byteScanner, dst *int) error {
 	if neg {
 		n = -n
 	}
+
 	*dst = n
 	return nil
 }

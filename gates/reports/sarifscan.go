@@ -27,7 +27,7 @@ func (p *sarifStream) log() error {
 	}
 	version := ""
 	sawRuns := false
-	err := s.objectFields(func(key string, _ int64) error {
+	err := s.objectFields(func(key string) error {
 		switch key {
 		case "version":
 			off, err := s.decode(stateObjectValue, &version)
@@ -80,7 +80,7 @@ func (p *sarifStream) run(state string) error {
 	var pending []pendingResult
 	index := 0
 	p.artifacts = nil
-	err := s.objectFields(func(key string, _ int64) error {
+	err := s.objectFields(func(key string) error {
 		switch key {
 		case "tool":
 			tool = &sarifTool{}
@@ -146,9 +146,9 @@ func (p *sarifStream) run(state string) error {
 }
 
 // result reads one result into res and returns its first offset. The fast
-// decoder handles the shapes tools write; anything else, including every
-// type error, goes through encoding/json so that errors and edge cases
-// (null fields, repeated keys) behave as json.Unmarshal defines them.
+// decoder handles the shapes that tools write. Anything else, including
+// every type error, goes through encoding/json, so that errors and edge
+// cases such as repeated keys behave as json.Unmarshal defines them.
 func (p *sarifStream) result(state string, res *sarifResult) (int64, error) {
 	s := p.s
 	if _, ok := s.peek(); !ok {
