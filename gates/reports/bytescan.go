@@ -61,15 +61,18 @@ func (s *byteScanner) fill() bool {
 	if s.eof || s.readErr != nil {
 		return false
 	}
-	keep := s.off
-	if s.mark >= 0 && s.mark < keep {
-		keep = s.mark
-	}
-	drop := int(keep - s.base)
-	if drop > 0 {
-		n := copy(s.buf, s.buf[drop:])
-		s.buf = s.buf[:n]
-		s.base = keep
+	// Compact only when the free space runs short, so that a source that
+	// returns a few bytes per read does not cost a copy per read.
+	if cap(s.buf)-len(s.buf) < scanReadSize {
+		keep := s.off
+		if s.mark >= 0 && s.mark < keep {
+			keep = s.mark
+		}
+		if drop := int(keep - s.base); drop > 0 {
+			n := copy(s.buf, s.buf[drop:])
+			s.buf = s.buf[:n]
+			s.base = keep
+		}
 	}
 	if cap(s.buf)-len(s.buf) < scanReadSize {
 		grown := make([]byte, len(s.buf), 2*cap(s.buf)+scanReadSize)

@@ -147,8 +147,13 @@ func TestScanSARIFMatchesReferenceOnOuterErrors(t *testing.T) {
 		`{"\u0076ersion":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},"results":[{}]}]}`,
 		`{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},"tool":{"driver":{"name":"u"}},"results":[{}]}]}`,
 	}
+	// encoding/json rejects nesting deeper than 10,000 levels.
+	for _, depth := range []int{9999, 10000, 10001} {
+		logs = append(logs, sarifLog("", `{"extra":`+strings.Repeat("[", depth-1)+strings.Repeat("]", depth-1)+`}`))
+		logs = append(logs, sarifLog("", `{"properties":{"security-severity":`+strings.Repeat("[", depth-2)+strings.Repeat("]", depth-2)+`}}`))
+	}
 	for _, log := range logs {
-		t.Run(log, func(t *testing.T) {
+		t.Run(shortenTo(log, 120), func(t *testing.T) {
 			requireSameScan(t, []byte(log))
 		})
 	}

@@ -162,7 +162,10 @@ func fastUnknown(s *byteScanner, key []byte, fields []string) error {
 			return errBail
 		}
 	}
-	return s.skip(stateObjectValue)
+	// The fields above sit at most 6 levels deep in a result, so starting
+	// the count at 16 makes the depth limit bail early rather than late;
+	// encoding/json then applies the exact limit.
+	return s.skipDepth(stateObjectValue, 16)
 }
 
 func equalFoldASCII(key []byte, name string) bool {
@@ -514,11 +517,18 @@ func fastProperties(s *byteScanner, p *sarifProperties) error {
 		if string(key) != "security-severity" {
 			return fastUnknown(s, key, propertiesFields)
 		}
-		raw, _, err := s.capture(stateObjectValue)
-		if err != nil {
+		if _, ok := s.peek(); !ok {
 			return errBail
 		}
-		p.SecuritySeverity = append(json.RawMessage(nil), raw...)
+		start := s.off
+		saved := s.keep(start)
+		defer s.release(saved)
+		// As in fastUnknown, the depth count starts high so that deep
+		// nesting bails to encoding/json, which applies the exact limit.
+		if err := s.skipDepth(stateObjectValue, 16); err != nil {
+			return errBail
+		}
+		p.SecuritySeverity = append(json.RawMessage(nil), s.bytesAt(start, s.off)...)
 		return nil
 	})
 }
