@@ -22,9 +22,9 @@ func decodeResult(s *byteScanner, res *sarifResult) error {
 		case "rule":
 			return fastRuleReference(s, res)
 		case "kind":
-			return fastString(s, &res.Kind)
+			return fastEnum(s, &res.Kind, resultKinds)
 		case "level":
-			return fastString(s, &res.Level)
+			return fastEnum(s, &res.Level, resultLevels)
 		case "message":
 			return fastMessage(s, &res.Message, &seen)
 		case "locations":
@@ -48,7 +48,7 @@ func decodeResult(s *byteScanner, res *sarifResult) error {
 			}
 			return fastSuppressions(s, &res.Suppressions)
 		case "baselineState":
-			return fastString(s, &res.BaselineState)
+			return fastEnum(s, &res.BaselineState, baselineStates)
 		case "properties":
 			return fastProperties(s, &res.Properties)
 		}
@@ -204,6 +204,38 @@ func fastString(s *byteScanner, dst *string) error {
 		return s.scanLiteral(stateValue, "null")
 	}
 	return errBail
+}
+
+// Values of SARIF 2.1.0 enumerations, which fastEnum returns without
+// allocating a string per result.
+var (
+	resultLevels   = []string{sarifLevelError, sarifLevelWarning, sarifLevelNote, sarifLevelNone}
+	resultKinds    = []string{"fail", "pass", "open", "review", "informational", "notApplicable"}
+	baselineStates = []string{"new", "unchanged", "updated", "absent"}
+)
+
+// fastEnum reads a string field like fastString, reusing the matching
+// string of values when there is one.
+func fastEnum(s *byteScanner, dst *string, values []string) error {
+	c, ok := s.peek()
+	if !ok || c != '"' {
+		return fastString(s, dst)
+	}
+	start, end, flags, err := s.scanString(stateValue)
+	if err != nil {
+		return errBail
+	}
+	if flags == 0 {
+		raw := s.bytesAt(start+1, end-1)
+		for _, v := range values {
+			if string(raw) == v {
+				*dst = v
+				return nil
+			}
+		}
+	}
+	*dst = s.stringValue(start, end, flags)
+	return nil
 }
 
 // fastInt reads an int field; null leaves it unchanged. Numbers with a
