@@ -162,8 +162,8 @@ func fastUnknown(s *byteScanner, key []byte, fields []string) error {
 			return errBail
 		}
 	}
-	// The fields above sit at most 6 levels deep in a result, so starting
-	// the count at 16 makes the depth limit bail early rather than late;
+	// The fields above sit at most 6 levels deep in a result. Starting the
+	// count at 16 makes the depth limit bail early rather than late, and
 	// encoding/json then applies the exact limit.
 	return s.skipDepth(stateObjectValue, 16)
 }
@@ -297,7 +297,8 @@ func fastIntPtr(s *byteScanner, dst **int) error {
 	return nil
 }
 
-// fastRuleReference reads result.rule, which CodeQL writes.
+// fastRuleReference reads result.rule, a SARIF reportingDescriptorReference
+// that can name the rule by id, index and tool component.
 func fastRuleReference(s *byteScanner, res *sarifResult) error {
 	c, ok := s.peek()
 	if ok && c == 'n' {
