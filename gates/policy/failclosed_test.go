@@ -231,7 +231,7 @@ func TestLighthouseScoreUnits(t *testing.T) {
 func TestErroredStepWithMalformedReportNamedOnce(t *testing.T) {
 	in := Inputs{
 		ReportErrors: []error{truncated("out/steps/gitleaks/gitleaks.sarif", reports.FormatSARIF)},
-		NotRun: []SkippedStep{{Step: "gitleaks", Reason: `errored: 1 report(s) could not be parsed, first: parse sarif report "out/steps/gitleaks/gitleaks.sarif" line 3 column 17: the report is truncated`}},
+		NotRun:       []SkippedStep{{Step: "gitleaks", Reason: `errored: 1 report(s) could not be parsed, first: parse sarif report "out/steps/gitleaks/gitleaks.sarif" line 3 column 17: the report is truncated`}},
 	}
 	v := verdictOf(t, Evaluate(config.Default(), in), "secrets")
 	assert.Equal(t, gates.StatusFailed, v.Status)
