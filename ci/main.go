@@ -30,8 +30,8 @@ type command struct {
 	run func(ctx context.Context, env *environment, args []string) error
 }
 
-// environment is what a command may touch, so tests can run commands
-// without a process.
+// environment holds the streams and lookups a command may use, so tests
+// can run commands without a process.
 type environment struct {
 	stdout io.Writer
 	stderr io.Writer
@@ -165,8 +165,8 @@ func commandGroup(word string) []string {
 	return group
 }
 
-// printGroup lists a group's subcommands. It exits 0 for a help request
-// and 2 when the subcommand is missing or unknown.
+// printGroup lists a group's subcommands and returns the exit status: 0
+// for a help request, 2 when the subcommand is missing or unknown.
 func printGroup(env *environment, args []string, group []string) int {
 	help := len(args) > 1 && (args[1] == "-h" || args[1] == "--help" || args[1] == "help")
 	w := env.stderr

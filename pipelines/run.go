@@ -24,7 +24,7 @@ import (
 	"github.com/hms-enterprise/hmsci/steps"
 )
 
-// DefaultOutDir is where a run writes its reports and renderings.
+// DefaultOutDir is the directory that a run writes its reports and renderings to.
 const DefaultOutDir = "hmsci-reports"
 
 // Options configures one pipeline run. SourceDir and Config are required;
@@ -39,7 +39,7 @@ type Options struct {
 	// Client is the Dagger client; nil means no engine is reachable, and
 	// every containerized step is reported as not run.
 	Client *dagger.Client
-	// NoEngineReason says why Client is nil, for the notes and the verdicts.
+	// NoEngineReason is the reason Client is nil, for the notes and the verdicts.
 	NoEngineReason string
 	// Config is the effective policy.
 	Config *config.Config
