@@ -256,7 +256,7 @@ func checkSourceDir(dir string) error {
 	return nil
 }
 
-// engineRequested reports whether the environment asks for an engine
+// engineRequested reports whether the environment requests an engine
 // explicitly: HMSCI_ENGINE=1, or a Dagger session from `dagger run`.
 func engineRequested(env *environment) bool {
 	return env.getenv(engine.OptInVar) == "1" || env.getenv(engine.SessionPortVar) != ""

@@ -27,7 +27,7 @@ func TestMissingReasonPrefersStepsThatWouldRun(t *testing.T) {
 	assert.Equal(t, "step jest not run: no Dagger engine", reason)
 }
 
-func TestMissingReasonListsSkippedStepsWhenNoneWouldRun(t *testing.T) {
+func TestMissingReasonFallsBackToSkipped(t *testing.T) {
 	e := &evaluation{in: Inputs{NotRun: []SkippedStep{
 		{Step: "sonarqube", Reason: "skipped: disabled in hmsci.yaml"},
 	}}}
