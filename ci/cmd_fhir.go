@@ -46,6 +46,7 @@ func init() {
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&f.format, "format", "text", "output format: json (OperationOutcome per file), sarif or text")
 			fs.StringVar(&f.policy, "policy", "hmsci.yaml", "policy file whose fhir: section selects files in directories and sets binding strictness; its globs are relative to its directory; defaults apply if the default file does not exist")
+			f.allowExtensions = nil // a repeatable flag starts empty on every run
 			fs.Var(&f.allowExtensions, "allow-extension", "URL prefix of extensions to accept although FHIR R4 core does not define them, such as http://hl7.org/fhir/us/core/StructureDefinition/, in addition to fhir.allowed-extensions (repeatable)")
 			fs.BoolVar(&f.allowExampleURLs, "allow-example-urls", false, "accept url values in example domains such as example.org, for example data")
 			fs.BoolVar(&f.strictIdentifiers, "strict-identifiers", false, "report an NPI, SSN or MBI identifier that fails its check as an error instead of a warning")

@@ -54,6 +54,7 @@ func (f *pipelineFlags) register(fs *flag.FlagSet, withPhase bool) {
 	fs.BoolVar(&f.noEngine, "no-engine", false, "do not connect to a Dagger engine: run only the in-process checks")
 	fs.BoolVar(&f.requireEngine, "require-engine", false, "exit 2 when no Dagger engine is reachable, instead of running only the in-process checks (use in CI)")
 	if withPhase {
+		f.phases = nil // a repeatable flag starts empty on every run
 		fs.Var(&f.phases, "phase", "run only this phase; repeat or separate with commas ("+strings.Join(pipelines.PhaseNames(), ", ")+")")
 	}
 }
@@ -182,6 +183,7 @@ func init() {
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&source, "source", ".", "source directory to plan for")
 			fs.StringVar(&policyFile, "policy", "", "policy file (default: hmsci.yaml in the source directory)")
+			phases = nil // a repeatable flag starts empty on every run
 			fs.Var(&phases, "phase", "plan only this phase; repeat or separate with commas")
 			fs.StringVar(&format, "format", "text", "output format: text or json")
 		},
