@@ -68,6 +68,8 @@ type run struct {
 	detection steps.Detection
 	env       *steps.Env
 	log       *slog.Logger
+	// options are the step options, computed once per run.
+	options steps.Options
 	// source is the source directory as the caller named it.
 	source string
 
@@ -170,6 +172,12 @@ func newRun(opts Options) (*run, []Phase, error) {
 			return nil, nil, fmt.Errorf("invalid step options from %s: %w", opts.Config.Source, err)
 		}
 		r.env = steps.NewEnv(opts.Client, source, r.detection, stepOpts)
+		r.options = r.env.Options
+	} else {
+		// Without an engine no token is read, so the mapping cannot fail.
+		// The step defaults apply as they would in an Env.
+		stepOpts, _ := stepOptions(opts.Config, nil, opts.Getenv)
+		r.options = steps.NewEnv(nil, nil, r.detection, stepOpts).Options
 	}
 	return r, phases, nil
 }
@@ -366,13 +374,7 @@ func (r *run) runStep(ctx context.Context, p Phase, s steps.Step) error {
 // stepOptions returns the options the steps run with, or the policy's
 // mapping without secrets when there is no engine (for skip rules and
 // image names).
-func (r *run) stepOptions() steps.Options {
-	if r.env != nil {
-		return r.env.Options
-	}
-	o, _ := stepOptions(r.cfg, nil, r.opts.Getenv)
-	return o
-}
+func (r *run) stepOptions() steps.Options { return r.options }
 
 func (r *run) stepDir(name string) string {
 	return filepath.Join(r.opts.OutDir, "steps", name)
