@@ -64,7 +64,7 @@ type Images struct {
 	// time; off by default for air-gapped networks.
 	AllowRuntimeDownloads bool `yaml:"allow-runtime-downloads"`
 	// NPMRegistry is the npm registry that Node steps install the
-	// project's packages from, such as a hospital's npm mirror; empty means
+	// project's packages from, such as a hospital's npm mirror. Empty means
 	// the project's .npmrc or npm's default.
 	NPMRegistry URL `yaml:"npm-registry"`
 	// GoProxy is the GOPROXY of Go steps; empty means Go's default.
@@ -371,7 +371,7 @@ func Load(path string) (*Config, error) {
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("policy file %s is larger than %d bytes", path, MaxFileSize)
 	}
-	// Unlike Parse, Load knows where the policy lives, so it also checks
+	// Unlike Parse, Load has the path of the policy file, so it also checks
 	// the files that the policy names beside it (phi.allowlist).
 	return parse(filepath.ToSlash(path), data, filepath.Dir(path))
 }

@@ -94,7 +94,7 @@ type Finding struct {
 	// SARIF partialFingerprints.
 	Fingerprint string `json:"fingerprint,omitempty"`
 	// Suppressed is set when an inline comment, allowlist or baseline
-	// accepted the finding; SuppressionReason says which and why.
+	// accepted the finding; SuppressionReason names which one and why.
 	Suppressed        bool   `json:"suppressed,omitempty"`
 	SuppressionReason string `json:"suppressionReason,omitempty"`
 	// Properties carries tool-specific facts (confidence, HIPAA safeguard,

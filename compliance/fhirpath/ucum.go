@@ -142,7 +142,7 @@ func convertQuantity(q Quantity, unit string) (Quantity, bool) {
 // maxUnitTerms bounds the number of terms parsed from one unit string.
 const maxUnitTerms = 16
 
-// parseUCUMUnit reads a UCUM unit made of the simple units ucumCanonical knows, joined by '.'
+// parseUCUMUnit reads a UCUM unit made of the simple units listed in ucumCanonical, joined by '.'
 // and '/', each with an optional integer exponent ("mg/dL", "cm.m", "m2", "/min", "10*3/uL").
 // It returns the factor to the base units and the exponent of each base unit. Annotations in
 // braces, such as {beats}, are dimensionless.

@@ -35,7 +35,7 @@ type Rule struct {
 	ID string
 	// Name is a short title, such as "US Social Security number".
 	Name string
-	// Description says what the rule detects and how it validates.
+	// Description is what the rule detects and how it validates.
 	Description string
 	// Severity applies to values that can belong to a real person;
 	// synthetic values are reported at SeverityLow.
