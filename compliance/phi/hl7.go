@@ -35,7 +35,7 @@ var cxTypeKinds = map[string]kind{
 
 // scanHL7 parses HL7 v2 messages: segments end with CR or LF, MSH-1 and
 // MSH-2 give the field, component and repetition separators, and field
-// positions say what each value is.
+// positions give the meaning of each value.
 func (s *fileScan) scanHL7() {
 	data := s.data
 	fieldSep, compSep, repSep := byte('|'), byte('^'), byte('~')
